@@ -1,0 +1,66 @@
+// Mini-batch stochastic gradient descent with softmax cross-entropy.
+//
+// Like the original, the gradient is SUMMED over the batch (not averaged), for the
+// weights and, unlike the original, for the biases too. So the step per batch is
+// learning_rate x the sum of per-sample gradients: `--learning-rate 0.003
+// --batch-size 64` means what it meant in the original.
+//
+// Legend: I = layer inputs, O = layer outputs, B = batch, C = classes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "nn/dataset.hpp"
+#include "nn/network.hpp"
+#include "nn/random.hpp"
+
+namespace nn {
+
+struct Gradients {
+  std::vector<Eigen::MatrixXf> dW;  // per layer, O x I
+  std::vector<Eigen::VectorXf> db;  // per layer, O
+};
+
+// Backpropagates from a forward pass (acts, see network.hpp) with the true labels.
+// The output gradient is P - Y. Fills g with gradients summed over the batch.
+void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+              Gradients& g);
+
+// W -= lr * dW, b -= lr * db.
+void apply_gradients(Network& net, const Gradients& g, float learning_rate);
+
+struct SgdOptions {
+  float learning_rate = 0.01f;
+  int batch_size = 50;
+  bool shuffle = true;  // reshuffle every epoch (the original used file order)
+};
+
+// Called after each batch with (batches done, batches in the epoch).
+using BatchCallback = std::function<void(std::size_t, std::size_t)>;
+
+// One epoch over the data. Returns the mean training loss (cross-entropy, bits per
+// sample) measured on each batch before its update. Throws nn::Error if the loss
+// becomes NaN or infinite, leaving the network as it was before that batch.
+double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
+                   const BatchCallback& on_batch = {});
+
+struct Evaluation {
+  double loss = 0;          // mean cross-entropy, bits per sample
+  std::size_t samples = 0;
+  std::size_t mistakes = 0;
+  // confusion[true][predicted]
+  std::vector<std::vector<std::size_t>> confusion;
+  double accuracy() const {
+    return samples ? 1.0 - static_cast<double>(mistakes) / static_cast<double>(samples) : 0.0;
+  }
+};
+
+Evaluation evaluate(const Network& net, const Dataset& data);
+
+// Checks that a network fits a data set: first size = pixels per sample, last = classes.
+void check_compatible(const Network& net, const Dataset& data);
+
+}  // namespace nn

@@ -1,0 +1,83 @@
+#include "nn/network.hpp"
+
+#include <string>
+
+#include "nn/error.hpp"
+#include "nn/softmax.hpp"
+
+namespace nn {
+namespace {
+
+std::vector<int> sizes_of(const std::vector<Layer>& layers) {
+  if (layers.empty()) throw Error("a network needs at least one layer");
+  std::vector<int> sizes{static_cast<int>(layers.front().W.cols())};
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    const Layer& l = layers[k];
+    if (l.W.cols() != sizes.back()) {
+      throw Error("layer " + std::to_string(k) + " takes " + std::to_string(l.W.cols()) +
+                  " inputs but the previous layer gives " + std::to_string(sizes.back()));
+    }
+    if (l.b.size() != l.W.rows()) {
+      throw Error("layer " + std::to_string(k) + " has " + std::to_string(l.W.rows()) +
+                  " outputs but " + std::to_string(l.b.size()) + " biases");
+    }
+    sizes.push_back(static_cast<int>(l.W.rows()));
+  }
+  return sizes;
+}
+
+}  // namespace
+
+Network::Network(std::vector<int> sizes, Activation activation)
+    : sizes_(std::move(sizes)), activation_(activation) {
+  if (sizes_.size() < 2) {
+    throw Error("a network needs at least 2 layer sizes (inputs and outputs), got " +
+                std::to_string(sizes_.size()));
+  }
+  for (int s : sizes_) {
+    if (s <= 0) throw Error("layer sizes must be positive, got " + std::to_string(s));
+  }
+  for (std::size_t k = 0; k + 1 < sizes_.size(); ++k) {
+    layers_.push_back({Eigen::MatrixXf::Zero(sizes_[k + 1], sizes_[k]),
+                       Eigen::VectorXf::Zero(sizes_[k + 1])});
+  }
+}
+
+Network::Network(std::vector<Layer> layers, Activation activation)
+    : sizes_(sizes_of(layers)), activation_(activation), layers_(std::move(layers)) {}
+
+long Network::parameter_count() const {
+  long n = 0;
+  for (const Layer& l : layers_) n += static_cast<long>(l.W.size() + l.b.size());
+  return n;
+}
+
+const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                               Activations& acts) {
+  if (x.rows() != net.inputs()) {
+    throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " +
+                std::to_string(x.rows()));
+  }
+  const auto& layers = net.layers();
+  acts.resize(layers.size() + 1);
+  acts[0] = x;
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    Eigen::MatrixXf& z = acts[k + 1];
+    z.noalias() = layers[k].W * acts[k];  // O x B
+    z.colwise() += layers[k].b;
+    if (k + 1 < layers.size()) {
+      activation_forward(net.activation(), z);
+    } else {
+      softmax(z);
+    }
+  }
+  return acts.back();
+}
+
+Eigen::MatrixXf predict(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  Activations acts;
+  forward(net, x, acts);
+  return std::move(acts.back());
+}
+
+}  // namespace nn
