@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on Debian 12, idempotently:
+# compilers and libraries, Emscripten, Chromium (for the browser tests) and the
+# npm packages in package.json. Run as root or with sudo available.
+#
+#   scripts/setup.sh            everything
+#   scripts/setup.sh --native   only what the native build and its tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+native=(build-essential cmake ninja-build pkg-config python3 curl ca-certificates
+        libeigen3-dev libcli11-dev nlohmann-json3-dev libfccp-dev libgtest-dev
+        libbenchmark-dev zlib1g-dev)
+web=(emscripten chromium)
+
+want=("${native[@]}")
+[[ "${1:-}" == "--native" ]] || want+=("${web[@]}")
+# Node.js and npm: take Debian's only if the machine has no node yet (some ship their own).
+command -v node >/dev/null || want+=(nodejs)
+command -v npm >/dev/null || want+=(npm)
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" != "--native" && -f package.json ]]; then
+  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi
+echo "setup: done"
