@@ -1,6 +1,8 @@
 // trainer: train a digit classifier on MNIST (CSV or IDX) and export its weights,
 // or evaluate a weights file. Accepts the original Rust trainer's command line.
 // All the work is in libnn; this file wires flags to it and prints progress.
+#include <sys/resource.h>
+
 #include <Eigen/Core>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +31,12 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double peak_memory_mb() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 nn::Dataset load(const std::string& path, const Options& o, std::size_t limit = 0) {
@@ -132,7 +140,7 @@ int train(const Options& o) {
     nn::save_weights(net, o.weight_path);
     std::printf("\nweights written to %s\n", o.weight_path.c_str());
   }
-  std::printf("total time %.1f s\n", seconds_since(t_start));
+  std::printf("total time %.1f s, peak memory %.0f MB\n", seconds_since(t_start), peak_memory_mb());
   return 0;
 }
 

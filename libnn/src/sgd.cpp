@@ -22,25 +22,41 @@ void check_compatible(const Network& net, const Dataset& data) {
   }
 }
 
+namespace {
+
+// Backpropagation of softmax cross-entropy through the network. For each layer k,
+// from the last to the first, calls on_layer(k, delta, input) where delta (O x B)
+// is dLoss/dZ_k and input (I x B) the layer's input, so that dW_k = delta * input^T
+// and db_k = the row sums of delta. W_k is not read again after on_layer(k) runs,
+// so on_layer may update the layer in place.
+template <class OnLayer>
+void backpropagate(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+                   Eigen::MatrixXf& delta, Eigen::MatrixXf& prev, OnLayer&& on_layer) {
+  // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B).
+  delta = acts.back();
+  for (Eigen::Index c = 0; c < delta.cols(); ++c) delta(labels[static_cast<std::size_t>(c)], c) -= 1.0f;
+  for (std::size_t k = net.layers().size(); k-- > 0;) {
+    if (k > 0) {
+      prev.noalias() = net.layers()[k].W.transpose() * delta;  // I x B
+      activation_backward(net.activation(), acts[k], prev);
+    }
+    on_layer(k, delta, acts[k]);
+    if (k > 0) delta.swap(prev);
+  }
+}
+
+}  // namespace
+
 void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
               Gradients& g) {
-  const auto& layers = net.layers();
-  const std::size_t count = layers.size();
-  g.dW.resize(count);
-  g.db.resize(count);
-
-  // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B).
-  Eigen::MatrixXf delta = acts.back();
-  for (Eigen::Index c = 0; c < delta.cols(); ++c) delta(labels[static_cast<std::size_t>(c)], c) -= 1.0f;
-
-  for (std::size_t k = count; k-- > 0;) {
-    g.dW[k].noalias() = delta * acts[k].transpose();  // O x I, summed over the batch
-    g.db[k] = delta.rowwise().sum();                  // O
-    if (k == 0) break;
-    Eigen::MatrixXf prev = layers[k].W.transpose() * delta;  // I x B
-    activation_backward(net.activation(), acts[k], prev);
-    delta = std::move(prev);
-  }
+  g.dW.resize(net.layers().size());
+  g.db.resize(net.layers().size());
+  Eigen::MatrixXf delta, prev;
+  backpropagate(net, acts, labels, delta, prev,
+                [&](std::size_t k, const Eigen::MatrixXf& d, const Eigen::MatrixXf& input) {
+                  g.dW[k].noalias() = d * input.transpose();  // O x I, summed over the batch
+                  g.db[k] = d.rowwise().sum();                // O
+                });
 }
 
 void apply_gradients(Network& net, const Gradients& g, float learning_rate) {
@@ -49,6 +65,18 @@ void apply_gradients(Network& net, const Gradients& g, float learning_rate) {
     layers[k].W -= learning_rate * g.dW[k];
     layers[k].b -= learning_rate * g.db[k];
   }
+}
+
+void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+              float learning_rate, SgdWorkspace& ws) {
+  // The same as backward + apply_gradients, with the update folded into the
+  // gradient's matrix product: no gradient matrices are stored.
+  backpropagate(net, acts, labels, ws.delta, ws.prev,
+                [&](std::size_t k, const Eigen::MatrixXf& d, const Eigen::MatrixXf& input) {
+                  Layer& layer = net.layers()[k];
+                  layer.W.noalias() -= learning_rate * d * input.transpose();
+                  layer.b.noalias() -= learning_rate * d.rowwise().sum();
+                });
 }
 
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
@@ -66,7 +94,7 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   Eigen::MatrixXf x;
   std::vector<std::uint8_t> labels;
   Activations acts;
-  Gradients g;
+  SgdWorkspace ws;
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
@@ -79,8 +107,7 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
           << batches << "; try a smaller learning rate (now " << options.learning_rate << ")";
       throw Error(msg.str());
     }
-    backward(net, acts, labels, g);
-    apply_gradients(net, g, options.learning_rate);
+    sgd_step(net, acts, labels, options.learning_rate, ws);
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
   }

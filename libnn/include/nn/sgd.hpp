@@ -32,6 +32,16 @@ void backward(const Network& net, const Activations& acts, std::span<const std::
 // W -= lr * dW, b -= lr * db.
 void apply_gradients(Network& net, const Gradients& g, float learning_rate);
 
+// Scratch space for sgd_step, kept between batches to avoid reallocation.
+struct SgdWorkspace {
+  Eigen::MatrixXf delta, prev;
+};
+
+// One SGD update from a forward pass: exactly backward() then apply_gradients(),
+// computed without storing the gradients.
+void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+              float learning_rate, SgdWorkspace& ws);
+
 struct SgdOptions {
   float learning_rate = 0.01f;
   int batch_size = 50;
