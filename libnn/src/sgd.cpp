@@ -103,7 +103,7 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
     const double loss = cross_entropy_bits(forward(net, x, acts), labels);
     if (!std::isfinite(loss)) {
       std::ostringstream msg;
-      msg << "training diverged: the loss became " << loss << " at batch " << b + 1 << " of "
+      msg << "training diverged: the loss became " << (std::isnan(loss) ? "NaN" : "infinite") << " at batch " << b + 1 << " of "
           << batches << "; try a smaller learning rate (now " << options.learning_rate << ")";
       throw Error(msg.str());
     }
