@@ -55,7 +55,8 @@ check_weights_kept "diverging training"
 # IDX: a truncated images file, and a labels file given instead of images.
 if [[ -f "$MNIST_DIR/t10k-images-idx3-ubyte.gz" ]]; then
   mkdir -p "$WORK/idx"
-  gunzip -c "$MNIST_DIR/t10k-images-idx3-ubyte.gz" | head -c 100000 > "$WORK/idx/t10k-images-idx3-ubyte"
+  gunzip -c "$MNIST_DIR/t10k-images-idx3-ubyte.gz" > "$WORK/idx/full"
+  head -c 100000 "$WORK/idx/full" > "$WORK/idx/t10k-images-idx3-ubyte"
   cp "$MNIST_DIR/t10k-labels-idx1-ubyte.gz" "$WORK/idx/"
   expect_error "truncated IDX" "$WORK/idx/t10k-images-idx3-ubyte: file ends early while reading pixels" -- train_with "$WORK/idx/t10k-images-idx3-ubyte"
   expect_error "labels instead of images" "is an IDX labels file" -- train_with "$WORK/idx/t10k-labels-idx1-ubyte.gz"
