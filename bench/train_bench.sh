@@ -18,15 +18,15 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "== trainer: the original's command ($(nproc) cores)"
-start=$(date +%s.%N)
+start=$(date +%s%N)
 "$trainer" --train-path "$data/mnist_train_new.csv" --validation-path "$data/mnist_test_new.csv" \
   --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 10 \
   --activation-function re-lu --initialization xavier --weight-path "$out/my_weights.json" | tee "$out/log" \
   | grep -E "^(loaded|network|epoch|Accuracy|The number|total)"
-end=$(date +%s.%N)
+end=$(date +%s%N)
 ours=$(awk '/^epoch/ {s += $(NF-1); n++} END {printf "%.2f", s / n}' "$out/log")
 printf '\nsummary: wall %.1f s (start to weights written), %s s per epoch, accuracy %s, weights %s\n' \
-  "$(echo "$end - $start" | bc)" "$ours" "$(awk '/^Accuracy/ {print $2, $3}' "$out/log")" \
+  "$(awk -v a="$start" -v b="$end" 'BEGIN {print (b - a) / 1e9}')" "$ours" "$(awk '/^Accuracy/ {print $2, $3}' "$out/log")" \
   "$(du -h "$out/my_weights.json" | cut -f1)"
 
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
@@ -35,7 +35,7 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   /usr/bin/python3 "$root/bench/pytorch_baseline.py" "$data/mnist_train_new.csv" "$data/mnist_test_new.csv" \
     "${PYTORCH_EPOCHS:-1}" "$(nproc)" | tee "$out/torch"
   theirs=$(awk '/epoch/ {s += $4; n++} END {printf "%.2f", s / n}' "$out/torch")
-  printf '\nper epoch: ours %s s, PyTorch %s s: %.1fx faster\n' "$ours" "$theirs" "$(echo "$theirs / $ours" | bc -l)"
+  printf '\nper epoch: ours %s s, PyTorch %s s: %.1fx faster\n' "$ours" "$theirs" "$(awk -v a="$theirs" -v b="$ours" 'BEGIN {print a / b}')"
 else
   echo "(python3-torch not installed: apt-get install python3-torch for the PyTorch baseline)"
 fi
