@@ -1,0 +1,108 @@
+// main.js: wires the page together. The drawing pad reports ink, the throttle
+// turns that into at most one guess per LIVE_INTERVAL_MS, the predictor (the
+// WebAssembly network) answers and the view shows it.
+//
+// window.nnTimings (milliseconds, for the tests and bench/browser_ready.mjs):
+//   readyMs        navigation start -> network ready (null until then)
+//   moduleMs, fetchMs, parseMs   load steps: wasm compile+start, model fetch, model parse
+//   lastPredictMs  the latest guess: read the canvas, normalise, forward pass
+//   predictMs      every guess so far (at most the last 1000)
+
+import { DrawingPad } from './drawing.js';
+import { FrameThrottle } from './throttle.js';
+import { LoadError, loadPredictor } from './model.js';
+import { View } from './view.js';
+
+const LIVE_INTERVAL_MS = 100;
+const KEPT_TIMINGS = 1000;
+
+const timings = {
+  readyMs: null, moduleMs: null, fetchMs: null, parseMs: null, lastPredictMs: null, predictMs: [],
+};
+window.nnTimings = timings;
+
+const view = new View();
+const predictBtn = document.getElementById('predictBtn');
+const clearBtn = document.getElementById('clearBtn');
+let predictor = null;
+
+const live = new FrameThrottle(LIVE_INTERVAL_MS, predict);
+const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
+  onStrokeStart: () => view.setBusy(true),
+  onChange: () => live.request(),
+  onStrokeEnd: () => {
+    live.flush();
+    view.setBusy(false);
+  },
+});
+
+function predict() {
+  if (!predictor) return;
+  const start = performance.now();
+  const result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+  if (!result) {
+    view.showEmpty();
+    return;
+  }
+  const ms = performance.now() - start; // read the pixels, normalise, forward pass
+  timings.lastPredictMs = ms;
+  timings.predictMs.push(ms);
+  if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();
+  view.showResult(result);
+  showTimings();
+}
+
+function clear() {
+  live.cancel();
+  pad.clear();
+  view.showEmpty();
+}
+
+function showTimings() {
+  const ms = (x) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
+  let text = `Ready in ${ms(timings.readyMs)} (module ${ms(timings.moduleMs)}, ` +
+    `model fetch ${ms(timings.fetchMs)} + parse ${ms(timings.parseMs)})`;
+  if (timings.lastPredictMs != null) text += ` · last guess ${ms(timings.lastPredictMs)}`;
+  view.setTimings(text);
+}
+
+function setReady(ready) {
+  predictBtn.disabled = !ready;
+  clearBtn.disabled = !ready;
+}
+
+predictBtn.addEventListener('click', () => {
+  live.cancel();
+  predict();
+  view.setBusy(false);
+});
+clearBtn.addEventListener('click', clear);
+
+// C or Escape clears; the buttons themselves answer to Enter and Space.
+document.addEventListener('keydown', (e) => {
+  if (!predictor || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+  if (e.key === 'c' || e.key === 'C' || e.key === 'Escape') clear();
+});
+
+async function start() {
+  view.setStatus('loading', 'Loading the network…');
+  try {
+    predictor = await loadPredictor();
+  } catch (err) {
+    console.error(err);
+    const message = err instanceof LoadError ? err.message : `Unexpected error: ${err?.message ?? err}`;
+    view.setStatus('error', message, err?.hint ?? '');
+    view.showEmpty('No guesses: the network did not load');
+    pad.setEnabled(false);
+    setReady(false);
+    return;
+  }
+  performance.mark('nn:ready');
+  Object.assign(timings, predictor.loadTimings, { readyMs: performance.now() });
+  view.setStatus('ready', 'Ready. Draw a digit in the box.');
+  showTimings();
+  setReady(true);
+  if (pad.hasInk) predict(); // drawn while loading
+}
+
+start();
