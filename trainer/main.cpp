@@ -44,6 +44,7 @@ nn::Dataset load(const std::string& path, const Options& o, std::size_t limit = 
   nn::Dataset d = nn::load_dataset(path);
   nn::truncate(d, limit ? limit : d.size());
   if (o.binarize) nn::binarize(d);
+  if (o.normalize) nn::normalize_digits(d);
   std::printf("loaded %s: %zu samples, %d pixels each (%.2f s)\n", path.c_str(), d.size(), d.features,
               seconds_since(t));
   return d;
@@ -101,7 +102,10 @@ int train(const Options& o) {
     if (!debug) throw nn::Error(o.debug_path + ": cannot open for writing");
   }
 
-  const nn::SgdOptions sgd{o.learning_rate, o.batch_size, !o.no_shuffle};
+  nn::AugmentOptions augment;
+  augment.elastic_alpha = o.elastic_alpha;
+  nn::SgdOptions sgd{o.learning_rate, o.batch_size, !o.no_shuffle, o.momentum, o.augment ? &augment : nullptr};
+  nn::SgdWorkspace workspace;
   const int epochs = o.num_epochs.value_or(o.max_epochs);
   ProgressBar bar(stderr);
   std::optional<nn::Network> best;  // early stopping keeps the best epoch's weights
@@ -110,9 +114,10 @@ int train(const Options& o) {
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto t_epoch = Clock::now();
     bar.start("epoch " + std::to_string(epoch));
-    const double train_loss = nn::train_epoch(net, train_set, sgd, rng, [&](std::size_t d, std::size_t n) {
+    const double train_loss = nn::train_epoch(net, train_set, sgd, rng, workspace, [&](std::size_t d, std::size_t n) {
       bar.update(d, n);
     });
+    sgd.learning_rate *= o.lr_decay;
     bar.finish();
     const nn::Evaluation val = nn::evaluate(net, validation);
     std::printf("epoch %3d  train loss %.4f  validation loss %.4f  accuracy %.2f %%  %.2f s\n", epoch,

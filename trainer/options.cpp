@@ -31,6 +31,11 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--no-shuffle", o.no_shuffle, "Keep batches in file order (the original's behaviour)");
   app.add_option("--max-epochs", o.max_epochs, "Upper bound on epochs when early stopping")->capture_default_str();
   app.add_option("--train-limit", o.train_limit, "Use only the first N training samples (0: all)");
+  app.add_flag("--normalize", o.normalize, "Re-normalise every image like the web page does with drawings (crop, fit 20x20, centre of mass)");
+  app.add_flag("--augment", o.augment, "Distort training images on the fly: shifts, rotations, scaling, stroke thickness, elastic");
+  app.add_option("--elastic-alpha", o.elastic_alpha, "Strength of the elastic distortion with --augment (0: none)")->capture_default_str();
+  app.add_option("--momentum", o.momentum, "SGD momentum (0: plain SGD, as the original)")->capture_default_str();
+  app.add_option("--lr-decay", o.lr_decay, "Multiply the learning rate by this after every epoch (1: constant)")->capture_default_str();
 }
 
 void check_options(const Options& o) {
@@ -51,6 +56,9 @@ void check_options(const Options& o) {
   if (o.num_epochs && *o.num_epochs < 1) throw Error("--num-epochs must be at least 1, got " + std::to_string(*o.num_epochs));
   if (o.max_epochs < 1) throw Error("--max-epochs must be at least 1, got " + std::to_string(o.max_epochs));
   if (!(o.epsilon >= 0)) throw Error("--epsilon must be 0 or more");
+  if (!(o.momentum >= 0 && o.momentum < 1)) throw Error("--momentum must be in [0, 1), got " + std::to_string(o.momentum));
+  if (!(o.lr_decay > 0 && o.lr_decay <= 1)) throw Error("--lr-decay must be in (0, 1], got " + std::to_string(o.lr_decay));
+  if (!(o.elastic_alpha >= 0)) throw Error("--elastic-alpha must be 0 or more");
   for (int s : o.network_structure) {
     if (s < 1) throw Error("--network-structure: layer sizes must be positive, got " + std::to_string(s));
   }

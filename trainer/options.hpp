@@ -30,6 +30,11 @@ struct Options {
   bool no_shuffle = false;
   int max_epochs = 100;
   std::size_t train_limit = 0;
+  bool normalize = false;
+  bool augment = false;
+  float elastic_alpha = 34.0f;
+  float momentum = 0.0f;
+  float lr_decay = 1.0f;
 };
 
 // Registers every flag on `app`, storing into `opts`.

@@ -1,9 +1,33 @@
 #include "nn/dataset.hpp"
 
+#include <cmath>
+#include <string>
+
+#include "nn/error.hpp"
+#include "nn/image.hpp"
+
 namespace nn {
 
 void binarize(Dataset& data) {
   for (std::uint8_t& p : data.pixels) p = p >= kBinarizeThreshold ? 255 : 0;
+}
+
+void normalize_digits(Dataset& data) {
+  if (data.features != kDigitSide * kDigitSide) {
+    throw Error(data.source + ": normalisation needs 28 x 28 images, got " + std::to_string(data.features) +
+                " pixels");
+  }
+  std::vector<float> ink(static_cast<std::size_t>(data.features));
+  Eigen::VectorXf out(data.features);
+  for (std::size_t s = 0; s < data.size(); ++s) {
+    const auto px = data.sample(s);
+    for (std::size_t i = 0; i < px.size(); ++i) ink[i] = static_cast<float>(px[i]) / 255.0f;
+    normalize_digit(ink, kDigitSide, kDigitSide, out);  // an empty image stays empty
+    std::uint8_t* dst = data.pixels.data() + s * px.size();
+    for (std::size_t i = 0; i < px.size(); ++i) {
+      dst[i] = static_cast<std::uint8_t>(std::lround(out[static_cast<Eigen::Index>(i)] * 255.0f));
+    }
+  }
 }
 
 void truncate(Dataset& data, std::size_t n) {

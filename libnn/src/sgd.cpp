@@ -68,22 +68,74 @@ void apply_gradients(Network& net, const Gradients& g, float learning_rate) {
 }
 
 void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
-              float learning_rate, SgdWorkspace& ws) {
-  // The same as backward + apply_gradients, with the update folded into the
-  // gradient's matrix product: no gradient matrices are stored.
+              float learning_rate, SgdWorkspace& ws, float momentum) {
+  if (momentum == 0.0f) {
+    // The update folded into the gradient's matrix product: no gradient is stored.
+    backpropagate(net, acts, labels, ws.delta, ws.prev,
+                  [&](std::size_t k, const Eigen::MatrixXf& d, const Eigen::MatrixXf& input) {
+                    Layer& layer = net.layers()[k];
+                    layer.W.noalias() -= learning_rate * d * input.transpose();
+                    layer.b.noalias() -= learning_rate * d.rowwise().sum();
+                  });
+    return;
+  }
+  auto& layers = net.layers();
+  if (ws.vW.size() != layers.size()) {
+    ws.vW.clear();
+    ws.vb.clear();
+    for (const Layer& l : layers) {
+      ws.vW.push_back(Eigen::MatrixXf::Zero(l.W.rows(), l.W.cols()));
+      ws.vb.push_back(Eigen::VectorXf::Zero(l.b.size()));
+    }
+  }
   backpropagate(net, acts, labels, ws.delta, ws.prev,
                 [&](std::size_t k, const Eigen::MatrixXf& d, const Eigen::MatrixXf& input) {
-                  Layer& layer = net.layers()[k];
-                  layer.W.noalias() -= learning_rate * d * input.transpose();
-                  layer.b.noalias() -= learning_rate * d.rowwise().sum();
+                  ws.vW[k] *= momentum;
+                  ws.vW[k].noalias() -= learning_rate * d * input.transpose();
+                  ws.vb[k] = momentum * ws.vb[k] - learning_rate * d.rowwise().sum();
+                  layers[k].W += ws.vW[k];
+                  layers[k].b += ws.vb[k];
                 });
 }
 
+namespace {
+
+// A batch of distorted training images. Each sample gets its own seed, drawn in
+// order from rng, so the result does not depend on the number of threads.
+void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index, const AugmentOptions& aug,
+                      Rng& rng, Eigen::MatrixXf& x, std::vector<std::uint8_t>& labels,
+                      std::vector<std::uint64_t>& seeds) {
+  const auto count = static_cast<Eigen::Index>(index.size());
+  x.resize(data.features, count);
+  labels.resize(index.size());
+  seeds.resize(index.size());
+  for (auto& s : seeds) s = rng.next_u64();
+  const int side = static_cast<int>(std::lround(std::sqrt(data.features)));
+  if (side * side != data.features) throw Error("augmentation needs square images, got " + std::to_string(data.features) + " pixels");
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index c = 0; c < count; ++c) {
+    const auto i = static_cast<std::size_t>(c);
+    Rng sample_rng(seeds[i]);
+    augment_image(data.sample(index[i]), side, {x.col(c).data(), static_cast<std::size_t>(data.features)}, aug,
+                  sample_rng);
+    labels[i] = data.labels[index[i]];
+  }
+}
+
+}  // namespace
+
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
                    const BatchCallback& on_batch) {
+  SgdWorkspace ws;
+  return train_epoch(net, data, options, rng, ws, on_batch);
+}
+
+double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
+                   SgdWorkspace& ws, const BatchCallback& on_batch) {
   check_compatible(net, data);
   if (options.batch_size <= 0) throw Error("batch size must be at least 1");
   if (!(options.learning_rate > 0)) throw Error("learning rate must be greater than 0");
+  if (!(options.momentum >= 0 && options.momentum < 1)) throw Error("momentum must be in [0, 1)");
 
   std::vector<std::uint32_t> order(data.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -93,13 +145,17 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   const std::size_t batches = (data.size() + batch - 1) / batch;
   Eigen::MatrixXf x;
   std::vector<std::uint8_t> labels;
+  std::vector<std::uint64_t> seeds;
   Activations acts;
-  SgdWorkspace ws;
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
     const std::span<const std::uint32_t> index(order.data() + first, std::min(batch, data.size() - first));
-    gather_batch(data, index, x, labels);
+    if (options.augment) {
+      gather_augmented(data, index, *options.augment, rng, x, labels, seeds);
+    } else {
+      gather_batch(data, index, x, labels);
+    }
     const double loss = cross_entropy_bits(forward(net, x, acts), labels);
     if (!std::isfinite(loss)) {
       std::ostringstream msg;
@@ -107,7 +163,7 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
           << batches << "; try a smaller learning rate (now " << options.learning_rate << ")";
       throw Error(msg.str());
     }
-    sgd_step(net, acts, labels, options.learning_rate, ws);
+    sgd_step(net, acts, labels, options.learning_rate, ws, options.momentum);
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
   }

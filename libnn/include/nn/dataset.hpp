@@ -30,6 +30,10 @@ struct Dataset {
 // Pixels >= 127 become 255, the others 0 (the original's binarize script).
 void binarize(Dataset& data);
 
+// Re-normalises every (square) image the way normalize_digit does (see image.hpp),
+// so training images pass through the same normalisation as drawings on the page.
+void normalize_digits(Dataset& data);
+
 // Keeps the first n samples (n >= size() keeps all).
 void truncate(Dataset& data, std::size_t n);
 

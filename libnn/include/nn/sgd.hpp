@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "nn/augment.hpp"
 #include "nn/dataset.hpp"
 #include "nn/network.hpp"
 #include "nn/random.hpp"
@@ -32,20 +33,26 @@ void backward(const Network& net, const Activations& acts, std::span<const std::
 // W -= lr * dW, b -= lr * db.
 void apply_gradients(Network& net, const Gradients& g, float learning_rate);
 
-// Scratch space for sgd_step, kept between batches to avoid reallocation.
+// State kept between SGD steps: scratch matrices, and the momentum velocities
+// (which carry over from epoch to epoch when the same workspace is reused).
 struct SgdWorkspace {
   Eigen::MatrixXf delta, prev;
+  std::vector<Eigen::MatrixXf> vW;
+  std::vector<Eigen::VectorXf> vb;
 };
 
-// One SGD update from a forward pass: exactly backward() then apply_gradients(),
-// computed without storing the gradients.
+// One SGD update from a forward pass. With momentum 0 it is exactly backward()
+// then apply_gradients(), computed without storing the gradients. With momentum m
+// (classical momentum): v = m v - lr g, then W += v.
 void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
-              float learning_rate, SgdWorkspace& ws);
+              float learning_rate, SgdWorkspace& ws, float momentum = 0.0f);
 
 struct SgdOptions {
   float learning_rate = 0.01f;
   int batch_size = 50;
-  bool shuffle = true;  // reshuffle every epoch (the original used file order)
+  bool shuffle = true;                      // reshuffle every epoch (the original used file order)
+  float momentum = 0.0f;                    // 0: plain SGD, as the original
+  const AugmentOptions* augment = nullptr;  // distort each training image on the fly
 };
 
 // Called after each batch with (batches done, batches in the epoch).
@@ -56,6 +63,9 @@ using BatchCallback = std::function<void(std::size_t, std::size_t)>;
 // becomes NaN or infinite, leaving the network as it was before that batch.
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
                    const BatchCallback& on_batch = {});
+// The same, keeping momentum (and scratch space) in `ws` across epochs.
+double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
+                   SgdWorkspace& ws, const BatchCallback& on_batch = {});
 
 struct Evaluation {
   double loss = 0;          // mean cross-entropy, bits per sample
