@@ -1,7 +1,29 @@
 # Third-party dependencies, all from Debian packages (scripts/setup.sh installs them).
 # Header-only libraries are wrapped in imported targets so only target_* is used.
-find_package(Eigen3 3.4 REQUIRED NO_MODULE)
-find_package(nlohmann_json 3 REQUIRED)
+if(EMSCRIPTEN)
+  # The Emscripten toolchain confines find_* to its own sysroot, so Debian's package
+  # configs are not seen. Both libraries are header-only and target-independent:
+  # use the host's headers, looked up outside the find root.
+  find_path(NN_EIGEN3_INCLUDE_DIR Eigen/Core PATHS /usr/include PATH_SUFFIXES eigen3
+            NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+  add_library(Eigen3::Eigen INTERFACE IMPORTED)
+  target_include_directories(Eigen3::Eigen SYSTEM INTERFACE "${NN_EIGEN3_INCLUDE_DIR}")
+
+  # nlohmann/ sits directly in /usr/include; putting that folder on the include path
+  # would let glibc's headers shadow Emscripten's libc. Expose only nlohmann/ through
+  # a link in the build tree.
+  find_path(NN_NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp PATHS /usr/include
+            NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+  set(_nn_json_dir "${CMAKE_BINARY_DIR}/_deps/nlohmann_json/include")
+  file(MAKE_DIRECTORY "${_nn_json_dir}")
+  file(CREATE_LINK "${NN_NLOHMANN_JSON_INCLUDE_DIR}/nlohmann" "${_nn_json_dir}/nlohmann"
+       SYMBOLIC)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  target_include_directories(nlohmann_json::nlohmann_json SYSTEM INTERFACE "${_nn_json_dir}")
+else()
+  find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+  find_package(nlohmann_json 3 REQUIRED)
+endif()
 
 if(NOT EMSCRIPTEN)
   find_package(Threads REQUIRED)
