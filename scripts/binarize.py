@@ -13,13 +13,18 @@ import sys
 THRESHOLD = 127
 
 
-def binarize_row(line: str, path: str, line_no: int) -> str:
+def binarize_row(line: str, path: str, line_no: int, columns: int) -> str:
     fields = line.rstrip("\r\n").split(",")
+    if len(fields) != columns:
+        sys.exit(f"binarize: error: {path}:{line_no}: expected {columns} columns, got {len(fields)}")
     try:
         label = int(fields[0])
         pixels = [int(x) for x in fields[1:]]
     except ValueError as e:
         sys.exit(f"binarize: error: {path}:{line_no}: {e}")
+    bad = next((p for p in pixels if not 0 <= p <= 255), None)
+    if bad is not None:
+        sys.exit(f"binarize: error: {path}:{line_no}: pixel {bad} is outside 0..255")
     return ",".join([str(label)] + ["255" if p >= THRESHOLD else "0" for p in pixels]) + "\n"
 
 
@@ -37,9 +42,10 @@ def main() -> None:
             if not header:
                 sys.exit(f"binarize: error: {path}: file is empty (expected a header row)")
             dst.write(header)
+            columns = header.count(",") + 1
             for line_no, line in enumerate(src, start=2):
                 if line.strip():
-                    dst.write(binarize_row(line, path, line_no))
+                    dst.write(binarize_row(line, path, line_no, columns))
         os.replace(tmp_path, new_path)
     except OSError as e:
         sys.exit(f"binarize: error: {e}")

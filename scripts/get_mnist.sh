@@ -18,7 +18,7 @@ dest="${1:-$root/data/mnist}"
 
 files=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz
        t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
-# Published SHA-256 of the canonical files (see the project's data README).
+# SHA-256 of the canonical MNIST files, as published with the data set.
 declare -A sha256=(
   [train-images-idx3-ubyte.gz]=440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609
   [train-labels-idx1-ubyte.gz]=3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c
