@@ -2,27 +2,32 @@
 # Header-only libraries are wrapped in imported targets so only target_* is used.
 if(EMSCRIPTEN)
   # The Emscripten toolchain confines find_* to its own sysroot, so Debian's package
-  # configs are not seen. Both libraries are header-only and target-independent:
+  # configs are not seen. These libraries are header-only and target-independent:
   # use the host's headers, looked up outside the find root.
   find_path(NN_EIGEN3_INCLUDE_DIR Eigen/Core PATHS /usr/include PATH_SUFFIXES eigen3
             NO_CMAKE_FIND_ROOT_PATH REQUIRED)
   add_library(Eigen3::Eigen INTERFACE IMPORTED)
   target_include_directories(Eigen3::Eigen SYSTEM INTERFACE "${NN_EIGEN3_INCLUDE_DIR}")
 
-  # nlohmann/ sits directly in /usr/include; putting that folder on the include path
-  # would let glibc's headers shadow Emscripten's libc. Expose only nlohmann/ through
-  # a link in the build tree.
-  find_path(NN_NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp PATHS /usr/include
-            NO_CMAKE_FIND_ROOT_PATH REQUIRED)
-  set(_nn_json_dir "${CMAKE_BINARY_DIR}/_deps/nlohmann_json/include")
-  file(MAKE_DIRECTORY "${_nn_json_dir}")
-  file(CREATE_LINK "${NN_NLOHMANN_JSON_INCLUDE_DIR}/nlohmann" "${_nn_json_dir}/nlohmann"
-       SYMBOLIC)
-  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
-  target_include_directories(nlohmann_json::nlohmann_json SYSTEM INTERFACE "${_nn_json_dir}")
+  # nlohmann/ and fast_float/ sit directly in /usr/include; putting that folder on the
+  # include path would let glibc's headers shadow Emscripten's libc. Expose only
+  # the library's own folder, through a link in the build tree.
+  function(nn_host_header_library target folder header)
+    find_path(NN_${folder}_INCLUDE_DIR "${folder}/${header}" PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+    set(dir "${CMAKE_BINARY_DIR}/_deps/${folder}/include")
+    file(MAKE_DIRECTORY "${dir}")
+    file(CREATE_LINK "${NN_${folder}_INCLUDE_DIR}/${folder}" "${dir}/${folder}" SYMBOLIC)
+    add_library(${target} INTERFACE IMPORTED GLOBAL)
+    target_include_directories(${target} SYSTEM INTERFACE "${dir}")
+  endfunction()
+  nn_host_header_library(nlohmann_json::nlohmann_json nlohmann json.hpp)
+  nn_host_header_library(fast_float fast_float fast_float.h)
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
   find_package(nlohmann_json 3 REQUIRED)
+  find_path(FAST_FLOAT_INCLUDE_DIR fast_float/fast_float.h REQUIRED)
+  add_library(fast_float INTERFACE IMPORTED)
+  target_include_directories(fast_float SYSTEM INTERFACE "${FAST_FLOAT_INCLUDE_DIR}")
 endif()
 
 if(NOT EMSCRIPTEN)

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 native=(build-essential cmake ninja-build pkg-config python3 curl ca-certificates
-        libeigen3-dev libcli11-dev nlohmann-json3-dev libfccp-dev libgtest-dev
+        libeigen3-dev libcli11-dev nlohmann-json3-dev libfast-float-dev libfccp-dev libgtest-dev
         libbenchmark-dev zlib1g-dev)
 web=(emscripten chromium)
 
