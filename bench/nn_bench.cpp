@@ -1,12 +1,14 @@
 // nn_bench: micro-benchmarks of libnn's hot paths on the original's network
 // (784-500-300-100-10): one prediction, a batch forward pass, one SGD step of
-// batch 64, and the MNIST-style normalisation of a 336x336 canvas.
+// batch 64, the MNIST-style normalisation of a 336x336 canvas, and the data
+// augmentation of one 28x28 training image (run 60,000 times per augmented epoch).
 //   build/release/bench/nn_bench [--benchmark_filter=...]
 // An MNIST epoch is 938 SGD steps of 64. Threads: OMP_NUM_THREADS (Eigen's matrix products), default all cores.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 
+#include "nn/augment.hpp"
 #include "nn/image.hpp"
 #include "nn/init.hpp"
 #include "nn/sgd.hpp"
@@ -74,6 +76,26 @@ void BM_NormalizeCanvas(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(nn::normalize_digit(ink, kSide, kSide, out));
 }
 BENCHMARK(BM_NormalizeCanvas)->Unit(benchmark::kMicrosecond);
+
+void BM_Augment(benchmark::State& state) {
+  // A ring ("0") of radius 7 in a 28 x 28 image, default options (elastic sigma 4).
+  constexpr int kSide = 28;
+  std::vector<std::uint8_t> in(kSide * kSide, 0);
+  for (int y = 0; y < kSide; ++y) {
+    for (int x = 0; x < kSide; ++x) {
+      if (std::abs(std::hypot(x - 13.5, y - 13.5) - 7.0) < 1.5) in[static_cast<std::size_t>(y * kSide + x)] = 255;
+    }
+  }
+  std::vector<float> out(in.size());
+  const nn::AugmentOptions options;
+  nn::Rng rng(1);
+  for (auto _ : state) {
+    nn::augment_image(in, kSide, out, options, rng);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel("one 28x28 image, default options");
+}
+BENCHMARK(BM_Augment)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
