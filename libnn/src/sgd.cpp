@@ -122,6 +122,13 @@ void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index,
   }
 }
 
+bool weights_finite(const Network& net) {
+  for (const Layer& l : net.layers()) {
+    if (!l.W.allFinite() || !l.b.allFinite()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
@@ -147,6 +154,7 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   std::vector<std::uint8_t> labels;
   std::vector<std::uint64_t> seeds;
   Activations acts;
+  std::vector<Layer> backup;
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
@@ -156,14 +164,26 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
     } else {
       gather_batch(data, index, x, labels);
     }
+    auto diverged = [&](const char* what) {
+      std::ostringstream msg;
+      msg << "training diverged: " << what << " at batch " << b + 1 << " of " << batches
+          << "; try a smaller learning rate (now " << options.learning_rate << ")";
+      return Error(msg.str());
+    };
     const double loss = cross_entropy_bits(forward(net, x, acts), labels);
     if (!std::isfinite(loss)) {
-      std::ostringstream msg;
-      msg << "training diverged: the loss became " << (std::isnan(loss) ? "NaN" : "infinite") << " at batch " << b + 1 << " of "
-          << batches << "; try a smaller learning rate (now " << options.learning_rate << ")";
-      throw Error(msg.str());
+      throw diverged(std::isnan(loss) ? "the loss became NaN" : "the loss became infinite");
     }
+    // A step can overflow the weights while the loss is still finite; keep the last
+    // good weights (a copy costs far less than the step) so that we can undo it.
+    backup = net.layers();
     sgd_step(net, acts, labels, options.learning_rate, ws, options.momentum);
+    if (!weights_finite(net)) {
+      net.layers().swap(backup);
+      ws.vW.clear();  // the velocities overflowed too; start them afresh
+      ws.vb.clear();
+      throw diverged("the update made weights infinite or NaN");
+    }
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
   }

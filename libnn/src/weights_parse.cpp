@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -32,7 +33,11 @@ class WeightsSax : public nlohmann::json_sax<nlohmann::json> {
   bool number_unsigned(number_unsigned_t v) override { return push(static_cast<float>(v)); }
   bool number_float(number_float_t, const string_t& text) override {
     // strtof on the token itself: correctly rounded to float, no double rounding.
-    return push(std::strtof(text.c_str(), nullptr));
+    const float v = std::strtof(text.c_str(), nullptr);
+    if (depth_ == 2 && !std::isfinite(v)) {
+      fail(key_ + "[" + std::to_string(current_->size()) + "]: " + text + " is outside the float range");
+    }
+    return push(v);
   }
   bool string(string_t&) override { return not_number("a string"); }
   bool binary(binary_t&) override { return not_number("binary data"); }

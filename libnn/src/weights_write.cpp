@@ -21,6 +21,11 @@ void append_array(std::string& out, const std::string& key, const float* v, Eige
                   "] is not a finite number");
     }
     if (i) out += ',';
+    // "-0" would read back as the integer 0, losing the sign.
+    if (v[i] == 0 && std::signbit(v[i])) {
+      out += "-0.0";
+      continue;
+    }
     const auto res = std::to_chars(buf, buf + sizeof buf, v[i]);
     out.append(buf, res.ptr);
   }
