@@ -9,7 +9,7 @@ if(EMSCRIPTEN)
   add_library(Eigen3::Eigen INTERFACE IMPORTED)
   target_include_directories(Eigen3::Eigen SYSTEM INTERFACE "${NN_EIGEN3_INCLUDE_DIR}")
 
-  # nlohmann/ and fast_float/ sit directly in /usr/include; putting that folder on the
+  # fast_float/ sits directly in /usr/include; putting that folder on the
   # include path would let glibc's headers shadow Emscripten's libc. Expose only
   # the library's own folder, through a link in the build tree.
   function(nn_host_header_library target folder header)
@@ -20,11 +20,10 @@ if(EMSCRIPTEN)
     add_library(${target} INTERFACE IMPORTED GLOBAL)
     target_include_directories(${target} SYSTEM INTERFACE "${dir}")
   endfunction()
-  nn_host_header_library(nlohmann_json::nlohmann_json nlohmann json.hpp)
   nn_host_header_library(fast_float fast_float fast_float.h)
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
-  find_package(nlohmann_json 3 REQUIRED)
+  find_package(nlohmann_json 3 REQUIRED)  # tests: an independent JSON reader to check against
   find_path(FAST_FLOAT_INCLUDE_DIR fast_float/fast_float.h REQUIRED)
   add_library(fast_float INTERFACE IMPORTED)
   target_include_directories(fast_float SYSTEM INTERFACE "${FAST_FLOAT_INCLUDE_DIR}")

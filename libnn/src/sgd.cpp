@@ -154,7 +154,6 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   std::vector<std::uint8_t> labels;
   std::vector<std::uint64_t> seeds;
   Activations acts;
-  std::vector<Layer> backup;
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
@@ -174,18 +173,16 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
     if (!std::isfinite(loss)) {
       throw diverged(std::isnan(loss) ? "the loss became NaN" : "the loss became infinite");
     }
-    // A step can overflow the weights while the loss is still finite; keep the last
-    // good weights (a copy costs far less than the step) so that we can undo it.
-    backup = net.layers();
     sgd_step(net, acts, labels, options.learning_rate, ws, options.momentum);
-    if (!weights_finite(net)) {
-      net.layers().swap(backup);
-      ws.vW.clear();  // the velocities overflowed too; start them afresh
-      ws.vb.clear();
-      throw diverged("the update made weights infinite or NaN");
-    }
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
+  }
+  // A step can overflow weights while the loss stays finite (dead ReLU units hide
+  // them). Checked once per epoch: a per-batch check would cost a pass over all
+  // weights for every step.
+  if (!weights_finite(net)) {
+    throw Error("training diverged: the weights became infinite or NaN during the epoch; try a smaller "
+                "learning rate (now " + std::to_string(options.learning_rate) + ")");
   }
   return total / static_cast<double>(data.size());
 }

