@@ -33,7 +33,7 @@ class WeightsReader {
   Arrays read() {
     skip_space();
     if (at_end()) fail("is empty, expected weights JSON");
-    if (peek() != '{') fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got " + kind(false));
+    if (peek() != '{') fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got " + kind(false, "a JSON object"));
     ++pos_;
     skip_space();
     if (!eat('}')) {
@@ -58,7 +58,7 @@ class WeightsReader {
     skip_space();
     if (!valid_key(key)) fail("unexpected key '" + key + "' (expected W0, b0, W1, b1, ...)");
     if (arrays_.count(key)) fail("key '" + key + "' appears twice");
-    if (peek() != '[') fail(key + ": expected a flat array of numbers, got " + kind(false));
+    if (peek() != '[') fail(key + ": expected a flat array of numbers, got " + kind(false, "an array"));
     ++pos_;
     std::vector<float>& values = arrays_[key];
     skip_space();
@@ -88,7 +88,7 @@ class WeightsReader {
     const std::size_t start = pos_;
     if (at_end() || !(peek() == '-' || is_digit(peek()))) {
       if (at_end() || peek() == ']' || peek() == ',') syntax("a number");
-      fail(key + "[" + std::to_string(values.size()) + "]: expected a number, got " + kind(true));
+      fail(key + "[" + std::to_string(values.size()) + "]: expected a number, got " + kind(true, "a number"));
     }
     // JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
     eat('-');
@@ -114,16 +114,18 @@ class WeightsReader {
     while (!at_end() && is_digit(peek())) ++pos_;
   }
 
-  // What the value at the cursor is, for messages.
-  std::string kind(bool in_array) const {
+  // What the value at the cursor is, for messages; a syntax error if it is no JSON value.
+  std::string kind(bool in_array, const char* expected) const {
+    const std::string_view rest = text_.substr(pos_);
+    if (rest.starts_with("null")) return "null";
+    if (rest.starts_with("true") || rest.starts_with("false")) return "a boolean";
     switch (peek()) {
       case '{': return "an object";
       case '[': return in_array ? "a nested array" : "an array";
       case '"': return "a string";
-      case 't':
-      case 'f': return "a boolean";
-      case 'n': return "null";
-      default: return peek() == '-' || is_digit(peek()) ? "a number" : "'" + std::string(1, peek()) + "'";
+      default:
+        if (peek() == '-' || is_digit(peek())) return "a number";
+        syntax(expected);
     }
   }
 

@@ -130,6 +130,8 @@ const BadWeights kBad[] = {
     {"blank", "  \n\t", "m.json: is empty"},
     {"invalid_json", R"({"W0": [1, 2,], "b0": [1]})", "m.json: invalid JSON at byte"},
     {"truncated", R"({"W0": [1, 2)", "m.json: invalid JSON at byte"},
+    {"not_json", "not json", "m.json: invalid JSON at byte 0 (line 1, column 1): expected a JSON object"},
+    {"bad_literal", R"({"W0": [nul], "b0": [1]})", "m.json: invalid JSON at byte 8"},
     {"trailing_garbage", R"({"W0": [1], "b0": [1]} x)", "m.json: invalid JSON at byte"},
     {"array_not_object", "[1, 2]", "m.json: expected a JSON object"},
     {"number_not_object", "42", "m.json: expected a JSON object"},
