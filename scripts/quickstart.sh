@@ -4,7 +4,7 @@
 #   2. builds the trainer                            (cmake --preset release)
 #   3. gets MNIST (MNIST_DIR or download), converts it to CSV and binarizes it
 #   4. trains with the original project's command, exactly, and writes my_weights.json
-#   5. trains the page's model: the same command plus our options, on normalised digits
+#   5. trains the page's model: the same network on normalised, augmented digits (about 2 minutes)
 #   6. builds the WebAssembly module and the site, and serves it on http://localhost:8080
 #
 #   scripts/quickstart.sh [--no-serve]     (PORT=8080 to change the port)
@@ -31,8 +31,8 @@ build/release/trainer/trainer --train-path data/mnist_train_new.csv --validation
 step "5. the page's model -> site/assets/my_weights.json"
 build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz \
   --validation-path data/mnist/t10k-images-idx3-ubyte.gz \
-  --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 10 \
-  --activation-function re-lu --initialization xavier --normalize --lr-decay 0.75 \
+  --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 30 \
+  --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
   --weight-path site/assets/my_weights.json
 
 step "6. WebAssembly module and site"

@@ -47,7 +47,7 @@ rm -rf "$site" && cp -r build/wasm/site "$site"
 mkdir -p "$site/assets"
 build/release/trainer/trainer --train-path "$MNIST_DIR/train-images-idx3-ubyte.gz" \
   --validation-path "$MNIST_DIR/t10k-images-idx3-ubyte.gz" --network-structure 784 128 10 \
-  --learning-rate 0.003 --batch-size 64 --num-epochs 3 --initialization xavier --normalize \
+  --learning-rate 0.003 --batch-size 64 --num-epochs 3 --initialization xavier --normalize --binarize \
   --weight-path "$site/assets/my_weights.json" | grep -E "^(epoch|Accuracy)"
 
 step "module tests (node)"
@@ -55,6 +55,10 @@ NN_SITE_DIR="$site" NN_NATIVE_BUILD="$root/build/release" node --test tests/wasm
 
 step "page tests (Chromium)"
 NN_SITE_DIR="$site" node --test tests/browser/ | tee "$logs/node-browser"
+
+step "drawn digits: the page's path on MNIST test digits redrawn at random sizes and places"
+node bench/drawn_digits.cjs --weights "$site/assets/my_weights.json" --site "$site" --count 1000 --sample \
+  --min-accuracy 0.95 | tee "$logs/drawn"
 
 # Totals over every runner, as one closing line.
 passed=0 failed=0
@@ -66,6 +70,7 @@ done
 for f in "$logs"/node-*; do
   passed=$((passed + $(awk '/^# pass/ {print $3}' "$f"))); failed=$((failed + $(awk '/^# fail/ {print $3}' "$f")))
 done
+passed=$((passed + 1))  # the drawn-digits check (it exits non-zero below its bar)
 echo
 echo "all: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -104,7 +104,8 @@ int train(const Options& o) {
 
   nn::AugmentOptions augment;
   augment.elastic_alpha = o.elastic_alpha;
-  nn::SgdOptions sgd{o.learning_rate, o.batch_size, !o.no_shuffle, o.momentum, o.augment ? &augment : nullptr};
+  nn::SgdOptions sgd{o.learning_rate, o.batch_size, !o.no_shuffle, o.momentum, o.augment ? &augment : nullptr,
+                     o.weight_decay};
   nn::SgdWorkspace workspace;
   const int epochs = o.num_epochs.value_or(o.max_epochs);
   ProgressBar bar(stderr);

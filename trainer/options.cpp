@@ -35,6 +35,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--augment", o.augment, "Distort training images on the fly: shifts, rotations, scaling, stroke thickness, elastic");
   app.add_option("--elastic-alpha", o.elastic_alpha, "Strength of the elastic distortion with --augment (0: none)")->capture_default_str();
   app.add_option("--momentum", o.momentum, "SGD momentum (0: plain SGD, as the original)")->capture_default_str();
+  app.add_option("--weight-decay", o.weight_decay, "L2 weight decay: after each step W *= 1 - learning-rate x this (0: none)")->capture_default_str();
   app.add_option("--lr-decay", o.lr_decay, "Multiply the learning rate by this after every epoch (1: constant)")->capture_default_str();
 }
 
@@ -58,6 +59,7 @@ void check_options(const Options& o) {
   if (!(o.epsilon >= 0)) throw Error("--epsilon must be 0 or more");
   if (!(o.momentum >= 0 && o.momentum < 1)) throw Error("--momentum must be in [0, 1), got " + std::to_string(o.momentum));
   if (!(o.lr_decay > 0 && o.lr_decay <= 1)) throw Error("--lr-decay must be in (0, 1], got " + std::to_string(o.lr_decay));
+  if (!(o.weight_decay >= 0)) throw Error("--weight-decay must be 0 or more, got " + std::to_string(o.weight_decay));
   if (!(o.elastic_alpha >= 0)) throw Error("--elastic-alpha must be 0 or more");
   for (int s : o.network_structure) {
     if (s < 1) throw Error("--network-structure: layer sizes must be positive, got " + std::to_string(s));

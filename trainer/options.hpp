@@ -32,9 +32,10 @@ struct Options {
   std::size_t train_limit = 0;
   bool normalize = false;
   bool augment = false;
-  float elastic_alpha = 34.0f;
+  float elastic_alpha = 20.0f;
   float momentum = 0.0f;
   float lr_decay = 1.0f;
+  float weight_decay = 0.0f;
 };
 
 // Registers every flag on `app`, storing into `opts`.

@@ -143,6 +143,9 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   if (options.batch_size <= 0) throw Error("batch size must be at least 1");
   if (!(options.learning_rate > 0)) throw Error("learning rate must be greater than 0");
   if (!(options.momentum >= 0 && options.momentum < 1)) throw Error("momentum must be in [0, 1)");
+  if (!(options.weight_decay >= 0 && options.learning_rate * options.weight_decay < 1)) {
+    throw Error("weight decay must be 0 or more, and less than 1 / learning rate");
+  }
 
   std::vector<std::uint32_t> order(data.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -174,6 +177,10 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
       throw diverged(std::isnan(loss) ? "the loss became NaN" : "the loss became infinite");
     }
     sgd_step(net, acts, labels, options.learning_rate, ws, options.momentum);
+    if (options.weight_decay > 0) {
+      // Decoupled L2 weight decay (weights only, not biases).
+      for (Layer& layer : net.layers()) layer.W *= 1.0f - options.learning_rate * options.weight_decay;
+    }
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
   }

@@ -53,6 +53,7 @@ struct SgdOptions {
   bool shuffle = true;                      // reshuffle every epoch (the original used file order)
   float momentum = 0.0f;                    // 0: plain SGD, as the original
   const AugmentOptions* augment = nullptr;  // distort each training image on the fly
+  float weight_decay = 0.0f;                // after each step W *= 1 - learning_rate * weight_decay
 };
 
 // Called after each batch with (batches done, batches in the epoch).
