@@ -4,7 +4,7 @@
 //
 // Contract of nn.js (a classic Emscripten script, not an ES module):
 //   globalThis.createNNModule(opts) -> Promise<Module>
-//   new Module.Model(jsonText)      throws Error(message) on a bad model
+//   new Module.Model(jsonBytes)     throws Error(message) on a bad model
 //   Module.normalizeCanvas(rgba, w, h) -> Float32Array(784) in [0, 1], or null if no ink
 //   model.predict(Float32Array(784))   -> Float32Array(10) probabilities
 
@@ -67,7 +67,7 @@ async function loadModule() {
   }
 }
 
-async function fetchModelText(url) {
+async function fetchModelBytes(url) {
   let response;
   try {
     response = await fetch(url);
@@ -79,12 +79,14 @@ async function fetchModelText(url) {
       `Could not load the model ${url.pathname}: HTTP ${response.status} ${response.statusText}`.trim(),
       'Train one with the trainer (--weight-path site/assets/my_weights.json) and rebuild the site.');
   }
-  return response.text();
+  // Bytes, not text: the module reads UTF-8 directly, which skips building a
+  // multi-megabyte JS string and encoding it again.
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-function parseModel(Module, text, url) {
+function parseModel(Module, bytes, url) {
   try {
-    return new Module.Model(text);
+    return new Module.Model(bytes);
   } catch (err) {
     throw new LoadError(`The model ${url.pathname} is not valid: ${err?.message ?? err}`,
       'Write it again with the trainer\'s --weight-path option.');
@@ -100,7 +102,7 @@ export async function loadPredictor(modelUrl = MODEL_URL) {
     throw new LoadError('This browser has no WebAssembly support.', 'Try a current browser.');
   }
   const modulePromise = timed('nn:module', loadModule);
-  const textPromise = timed('nn:fetch', () => fetchModelText(modelUrl));
+  const textPromise = timed('nn:fetch', () => fetchModelBytes(modelUrl));
   // Wait for both so that a failure in either is reported, not left unhandled.
   const [moduleResult, textResult] = await Promise.allSettled([modulePromise, textPromise]);
   if (moduleResult.status === 'rejected') throw moduleResult.reason;
