@@ -46,6 +46,20 @@ async function openPage(options = DESKTOP, setup = async () => {}) {
   return { page, context, problems, state };
 }
 
+/**
+ * Opens the page (see openPage), asserts that it became ready, runs body with it,
+ * and always closes the context.
+ */
+async function withReadyPage(body, options = DESKTOP, setup = undefined) {
+  const opened = await openPage(options, setup);
+  try {
+    await assertReady(opened);
+    await body(opened);
+  } finally {
+    await opened.context.close();
+  }
+}
+
 /** Asserts the page is ready, saying what it shows instead. */
 async function assertReady({ page, problems, state }) {
   assert.equal(state, 'ready',
@@ -61,10 +75,7 @@ const predicted = (page) => page.getAttribute('#prediction', 'data-digit');
 
 describe('a working site', () => {
   test('loads without console or page errors and becomes ready', async () => {
-    const opened = await openPage();
-    const { page, context, problems } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page, problems }) => {
       assert.deepEqual(problems, []);
       assert.equal(await page.isEnabled('#predictBtn'), true);
       assert.equal(await page.isEnabled('#clearBtn'), true);
@@ -75,33 +86,23 @@ describe('a working site', () => {
       assert.equal(await predicted(page), '');
       assert.match(await page.textContent('#prediction'), /Draw a digit/);
       assert.ok((await readProbabilities(page)).every(({ p }) => p === 0));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('serves nn.wasm as application/wasm', async () => {
     const types = new Map();
-    const opened = await openPage(DESKTOP, async (page) => {
+    await withReadyPage(async () => {
+      assert.equal(types.size, 1, `wasm responses: ${[...types.keys()]}`);
+      assert.equal([...types.values()][0], 'application/wasm');
+    }, DESKTOP, async (page) => {
       page.on('response', (r) => {
         if (r.url().endsWith('.wasm')) types.set(r.url(), r.headers()['content-type']);
       });
     });
-    const { context } = opened;
-    try {
-      await assertReady(opened);
-      assert.equal(types.size, 1, `wasm responses: ${[...types.keys()]}`);
-      assert.equal([...types.values()][0], 'application/wasm');
-    } finally {
-      await context.close();
-    }
   });
 
   test('a drawn 7 and Predict give a digit and ten probabilities summing to 1', async () => {
-    const opened = await openPage();
-    const { page, context, problems } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page, problems }) => {
       await drawMouseStroke(page, STROKES.seven);
       await page.click('#predictBtn');
       assert.match(await predicted(page), /^[0-9]$/);
@@ -116,30 +117,20 @@ describe('a working site', () => {
       assert.equal(await predicted(page), String(best.digit));
       assert.ok(Number.isFinite(await page.evaluate(() => window.nnTimings.lastPredictMs)));
       assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('a vertical stroke is read as a 1', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       await drawMouseStroke(page, STROKES.one);
       await page.click('#predictBtn');
       const probs = await readProbabilities(page);
       assert.equal(await predicted(page), '1', `probabilities: ${JSON.stringify(probs)}`);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the network input view shows the normalised drawing', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       await drawMouseStroke(page, STROKES.seven);
       await page.click('#predictBtn');
       // MNIST framing: ink inside the centre 20x20 box, a 4-pixel empty border.
@@ -157,16 +148,11 @@ describe('a working site', () => {
       });
       assert.ok(ink.inside > 20, JSON.stringify(ink));
       assert.ok(ink.border <= 0.1 * ink.inside, JSON.stringify(ink));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('Clear empties the canvas and the prediction', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       await drawMouseStroke(page, STROKES.seven);
       await page.click('#predictBtn');
       assert.notEqual(await predicted(page), '');
@@ -185,45 +171,30 @@ describe('a working site', () => {
       assert.match(await page.textContent('#prediction'), /Draw a digit/);
       assert.equal(await page.locator('#topGuesses li').count(), 0);
       assert.ok((await readProbabilities(page)).every(({ p }) => p === 0));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('an empty canvas gives no guess', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       await page.click('#predictBtn');
       assert.equal(await predicted(page), '');
       assert.match(await page.textContent('#prediction'), /Draw a digit/);
       assert.ok((await readProbabilities(page)).every(({ p }) => p === 0));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the guess updates live while drawing, without Predict', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       // Button still down: the stroke is in progress.
       await drawMouseStroke(page, STROKES.one, { release: false });
       await page.waitForSelector('#prediction:not([data-digit=""])', { timeout: 1000 });
       assert.match(await predicted(page), /^[0-9]$/);
       await page.mouse.up();
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('the keyboard reaches both buttons and C clears', async () => {
-    const opened = await openPage();
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       const focused = [];
       for (let i = 0; i < 2; i++) {
         await page.keyboard.press('Tab');
@@ -235,9 +206,7 @@ describe('a working site', () => {
       await page.keyboard.press('c');
       assert.equal(await predicted(page), '');
       assert.equal(await countInk(page), 0);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -259,10 +228,7 @@ describe('on a phone', () => {
     Array.from({ length: n + 1 }, (_, i) => [x, y0 + ((y1 - y0) * i) / n]);
 
   test('a finger stroke draws and does not scroll the page', async () => {
-    const opened = await openPage(PHONE);
-    const { page, context, problems } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page, problems }) => {
       // Make sure the page could scroll if the touch were taken as a pan.
       await page.evaluate(() => { document.body.style.minHeight = '3000px'; });
       const [[x, top], [, bottom]] = await canvasToPage(page, [[CANVAS_SIZE / 2, 60], [0, 290]]);
@@ -277,16 +243,11 @@ describe('on a phone', () => {
       const header = await page.locator('.intro').boundingBox();
       await touchDrag(page, verticalPath(header.x + 40, header.y + header.height, header.y - 100 + header.height));
       await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 2000 });
-    } finally {
-      await context.close();
-    }
+    }, PHONE);
   });
 
   test('pointer positions are scaled when the canvas is shown smaller', async () => {
-    const opened = await openPage({ ...PHONE, viewport: { width: 320, height: 640 } });
-    const { page, context } = opened;
-    try {
-      await assertReady(opened);
+    await withReadyPage(async ({ page }) => {
       const box = await page.locator('#drawingCanvas').boundingBox();
       assert.ok(box.width < CANVAS_SIZE - 20, `canvas shown ${box.width} px wide`);
       assert.ok(Math.abs(box.width - box.height) < 1, 'canvas stays square');
@@ -310,9 +271,7 @@ describe('on a phone', () => {
       assert.ok(ink.n > 100, `a tap leaves a dot (${ink.n} dark pixels)`);
       assert.ok(Math.abs(ink.x - CANVAS_SIZE / 2) < 3 && Math.abs(ink.y - CANVAS_SIZE / 2) < 3,
         `dot centred at (${ink.x.toFixed(1)}, ${ink.y.toFixed(1)}), expected (168, 168)`);
-    } finally {
-      await context.close();
-    }
+    }, { ...PHONE, viewport: { width: 320, height: 640 } });
   });
 });
 
