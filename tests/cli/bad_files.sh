@@ -14,6 +14,11 @@ check_weights_kept() {
   [[ -z "$(ls -A "$WORK" | grep '^\.w\.json')" ]] || fail "$1: a temporary weights file was left behind"
 }
 
+# corrupt_line N SED_EXPR: $WORK/bad.csv = good.csv up to line N, whose line N is edited by SED_EXPR
+corrupt_line() {
+  { head -n $(($1 - 1)) "$WORK/good.csv"; sed -n "$1p" "$WORK/good.csv" | sed "$2"; } > "$WORK/bad.csv"
+}
+
 # bad_csv NAME EXPECTED_MESSAGE: the file $WORK/bad.csv must be rejected
 bad_csv() {
   expect_error "$1" "$2" -- train_with "$WORK/bad.csv"
@@ -24,23 +29,23 @@ head -c 0 /dev/null > "$WORK/bad.csv"
 bad_csv "empty file" "$WORK/bad.csv: file is empty"
 head -n 1 "$WORK/good.csv" > "$WORK/bad.csv"
 bad_csv "header only" "$WORK/bad.csv: no data rows after the header"
-{ head -n 3 "$WORK/good.csv"; sed -n 4p "$WORK/good.csv" | sed 's/,[0-9]*$//'; } > "$WORK/bad.csv"
+corrupt_line 4 's/,[0-9]*$//'
 bad_csv "missing column" "$WORK/bad.csv:4: expected 785 columns, got 784"
-{ head -n 2 "$WORK/good.csv"; sed -n 3p "$WORK/good.csv" | sed 's/$/,0/'; } > "$WORK/bad.csv"
+corrupt_line 3 's/$/,0/'
 bad_csv "extra column" "$WORK/bad.csv:3: expected 785 columns, got 786"
-{ head -n 5 "$WORK/good.csv"; sed -n 6p "$WORK/good.csv" | sed 's/^\([0-9]*\),[0-9]*,/\1,12,abc,/'; } > "$WORK/bad.csv"
+corrupt_line 6 's/^\([0-9]*\),[0-9]*,/\1,12,abc,/'
 bad_csv "non-numeric pixel" "$WORK/bad.csv:6: column 3: expected a whole number, got 'abc'"
-{ head -n 2 "$WORK/good.csv"; sed -n 3p "$WORK/good.csv" | sed 's/^\([0-9]*\),[0-9]*,/\1,256,/'; } > "$WORK/bad.csv"
+corrupt_line 3 's/^\([0-9]*\),[0-9]*,/\1,256,/'
 bad_csv "pixel above 255" "$WORK/bad.csv:3: column 2: pixel 256 is outside 0..255"
-{ head -n 7 "$WORK/good.csv"; sed -n 8p "$WORK/good.csv" | sed 's/^[0-9]*,/10,/'; } > "$WORK/bad.csv"
+corrupt_line 8 's/^[0-9]*,/10,/'
 bad_csv "label outside classes" "$WORK/bad.csv:8: label 10 is outside the classes 0..9"
-{ head -n 2 "$WORK/good.csv"; sed -n 3p "$WORK/good.csv" | sed 's/^[0-9]*,/x,/'; } > "$WORK/bad.csv"
+corrupt_line 3 's/^[0-9]*,/x,/'
 bad_csv "non-numeric label" "$WORK/bad.csv:3: column 1: expected a whole number, got 'x'"
 
 expect_error "missing train file" "$WORK/nope.csv: cannot open: No such file or directory" -- train_with "$WORK/nope.csv"
 check_weights_kept "missing train file"
 expect_error "directory as data" "is a directory" -- train_with "$WORK"
-{ head -n 7 "$WORK/good.csv"; sed -n 8p "$WORK/good.csv" | sed 's/^[0-9]*,/10,/'; } > "$WORK/bad.csv"
+corrupt_line 8 's/^[0-9]*,/10,/'
 expect_error "bad validation file" "$WORK/bad.csv:8: label 10" -- "$TRAINER" --train-path "$WORK/good.csv" \
   --validation-path "$WORK/bad.csv" --network-structure 784 8 10 --num-epochs 1 --weight-path "$WORK/w.json"
 check_weights_kept "bad validation file"
