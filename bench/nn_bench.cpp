@@ -1,14 +1,19 @@
 // nn_bench: micro-benchmarks of libnn's hot paths on the original's network
-// (784-500-300-100-10): one prediction, a batch forward pass, one SGD step of
-// batch 64, the MNIST-style normalisation of a 336x336 canvas, and the data
+// (784-500-300-100-10): one prediction, a batch forward pass, one dense SGD step of
+// batch 64, the training step on real binarized MNIST batches (sparse first layer;
+// needs MNIST_DIR), the MNIST-style normalisation of a 336x336 canvas, and the data
 // augmentation of one 28x28 training image (run 60,000 times per augmented epoch).
-//   build/release/bench/nn_bench [--benchmark_filter=...]
+//   MNIST_DIR=... build/release/bench/nn_bench [--benchmark_filter=...]
 // An MNIST epoch is 938 SGD steps of 64. Threads: OMP_NUM_THREADS (Eigen's matrix products), default all cores.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <numeric>
+#include <string>
 
 #include "nn/augment.hpp"
+#include "nn/data_io.hpp"
 #include "nn/image.hpp"
 #include "nn/init.hpp"
 #include "nn/sgd.hpp"
@@ -61,6 +66,38 @@ void BM_SgdStep(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SgdStep)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// What train_epoch does per batch: gather a sparse batch, forward, SGD step. On
+// MNIST's training images in file order, binarized as in the original's command.
+void BM_TrainStep(benchmark::State& state) {
+  const char* dir = std::getenv("MNIST_DIR");
+  if (dir == nullptr) {
+    state.SkipWithError("set MNIST_DIR to the folder with MNIST's IDX files");
+    return;
+  }
+  nn::Dataset data = nn::load_dataset(std::string(dir) + "/train-images-idx3-ubyte.gz");
+  nn::binarize(data);
+  nn::Network net = original_network();
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  std::vector<std::uint32_t> index(batch);
+  nn::SparseBatch x;
+  std::vector<std::uint8_t> labels;
+  nn::Activations acts;
+  nn::SgdWorkspace ws;
+  std::uint32_t next = 0;
+  for (auto _ : state) {
+    if (next + batch > data.size()) next = 0;
+    std::iota(index.begin(), index.end(), next);
+    next += static_cast<std::uint32_t>(batch);
+    nn::gather_batch(data, index, x, labels);
+    nn::forward(net, x, acts);
+    nn::sgd_step(net, x, acts, labels, 0.003f, ws);
+  }
+  state.counters["epoch_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(batch) / static_cast<double>(data.size()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_TrainStep)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_NormalizeCanvas(benchmark::State& state) {
   // A ring drawn on a 336 x 336 canvas, as ink.

@@ -50,4 +50,23 @@ void gather_batch(const Dataset& data, std::span<const std::uint32_t> index,
   }
 }
 
+void gather_batch(const Dataset& data, std::span<const std::uint32_t> index,
+                  SparseBatch& x, std::vector<std::uint8_t>& labels) {
+  const auto count = static_cast<Eigen::Index>(index.size());
+  labels.resize(index.size());
+  x.resize(data.features, count);
+  x.reserve(count * data.features / 4);  // a typical MNIST batch; grows if needed
+  // Column by column, rows in order: each value is appended (Eigen's fast fill).
+  for (Eigen::Index c = 0; c < count; ++c) {
+    const std::uint32_t i = index[static_cast<std::size_t>(c)];
+    const auto px = data.sample(i);
+    x.startVec(c);
+    for (std::size_t f = 0; f < px.size(); ++f) {
+      if (px[f] != 0) x.insertBack(static_cast<Eigen::Index>(f), c) = static_cast<float>(px[f]) * (1.0f / 255.0f);
+    }
+    labels[static_cast<std::size_t>(c)] = data.labels[i];
+  }
+  x.finalize();
+}
+
 }  // namespace nn

@@ -50,4 +50,25 @@ TEST(Dataset, GatherBatchScalesToUnitRangeInIndexOrder) {
   EXPECT_FLOAT_EQ(x(2, 1), 1.0f);
 }
 
+TEST(Dataset, SparseGatherHoldsTheDenseValuesWithoutTheZeros) {
+  nn::Dataset d;
+  d.features = 3;
+  d.labels = {4, 7, 2};
+  d.pixels = {0, 51, 255, 10, 20, 30, 255, 0, 102};
+  const std::vector<std::uint32_t> index{2, 0, 1};
+  Eigen::MatrixXf dense;
+  nn::SparseBatch sparse;
+  std::vector<std::uint8_t> dense_labels, sparse_labels;
+  nn::gather_batch(d, index, dense, dense_labels);
+  nn::gather_batch(d, index, sparse, sparse_labels);
+  EXPECT_EQ(sparse_labels, dense_labels);
+  EXPECT_EQ(sparse.nonZeros(), 7);  // the two zero pixels are left out
+  EXPECT_TRUE(Eigen::MatrixXf(sparse) == dense) << Eigen::MatrixXf(sparse);
+  // Reused for a smaller batch, nothing of the previous one remains.
+  nn::gather_batch(d, std::vector<std::uint32_t>{0}, sparse, sparse_labels);
+  EXPECT_EQ(sparse.cols(), 1);
+  EXPECT_EQ(sparse.nonZeros(), 2);
+  EXPECT_THAT(sparse_labels, ElementsAre(4));
+}
+
 }  // namespace

@@ -190,6 +190,73 @@ TEST(Sgd, MomentumStepsByHand) {
   EXPECT_NEAR(net.layers()[0].b(1), -0.1304344f, 1e-6);
 }
 
+// n samples of `features` pixels, about a third of them 0 (as in digit images), random labels.
+nn::Dataset sparse_noise_data(std::size_t n, int features, std::uint64_t seed) {
+  nn::Rng rng(seed);
+  nn::Dataset data;
+  data.source = "sparse noise";
+  data.features = features;
+  for (std::size_t i = 0; i < n; ++i) {
+    data.labels.push_back(static_cast<std::uint8_t>(rng.below(10)));
+    for (int f = 0; f < features; ++f) {
+      data.pixels.push_back(rng.below(3) == 0 ? 0 : static_cast<std::uint8_t>(rng.below(256)));
+    }
+  }
+  return data;
+}
+
+// The training path (sparse batch, first layer split over threads) against the dense
+// forward and sgd_step, over three steps, with and without momentum, on 1 and 2 threads.
+class SparseStep : public ::testing::TestWithParam<std::tuple<float, int>> {};
+
+TEST_P(SparseStep, MatchesTheDenseStep) {
+  const auto [momentum, threads] = GetParam();
+  const int saved_threads = Eigen::nbThreads();
+  Eigen::setNbThreads(threads);
+  const nn::Dataset data = sparse_noise_data(24, 30, 7);
+  nn::Network sparse_net({30, 12, 7, 10}, nn::Activation::ReLU);
+  nn::Rng rng(8);
+  nn::initialize(sparse_net, nn::Initialization::Xavier, rng);
+  nn::Network dense_net = sparse_net;
+  nn::SgdWorkspace sparse_ws, dense_ws;
+  nn::Activations sparse_acts, dense_acts;
+  Eigen::MatrixXf dense_x;
+  nn::SparseBatch sparse_x;
+  std::vector<std::uint8_t> labels;
+  for (std::uint32_t first = 0; first < 24; first += 8) {
+    std::vector<std::uint32_t> index(8);
+    std::iota(index.begin(), index.end(), first);
+    nn::gather_batch(data, index, dense_x, labels);
+    nn::gather_batch(data, index, sparse_x, labels);
+    const Eigen::MatrixXf& p_dense = nn::forward(dense_net, dense_x, dense_acts);
+    const Eigen::MatrixXf& p_sparse = nn::forward(sparse_net, sparse_x, sparse_acts);
+    ASSERT_TRUE(p_sparse.isApprox(p_dense, 1e-5f)) << "batch at " << first;
+    nn::sgd_step(dense_net, dense_acts, labels, 0.01f, dense_ws, momentum);
+    nn::sgd_step(sparse_net, sparse_x, sparse_acts, labels, 0.01f, sparse_ws, momentum);
+  }
+  Eigen::setNbThreads(saved_threads);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_TRUE(sparse_net.layers()[k].W.isApprox(dense_net.layers()[k].W, 1e-5f)) << "layer " << k;
+    EXPECT_TRUE(sparse_net.layers()[k].b.isApprox(dense_net.layers()[k].b, 1e-5f)) << "layer " << k;
+  }
+  // And the steps did move the weights (a step that did nothing would also "match").
+  nn::Network untrained({30, 12, 7, 10}, nn::Activation::ReLU);
+  nn::Rng again(8);
+  nn::initialize(untrained, nn::Initialization::Xavier, again);
+  EXPECT_GT((sparse_net.layers()[0].W - untrained.layers()[0].W).norm(), 1e-3f);
+}
+
+INSTANTIATE_TEST_SUITE_P(MomentumAndThreads, SparseStep,
+                         ::testing::Combine(::testing::Values(0.0f, 0.9f), ::testing::Values(1, 2)));
+
+TEST(Sgd, SparseForwardRejectsTheWrongInputSize) {
+  nn::Network net({5, 10}, nn::Activation::ReLU);
+  nn::SparseBatch x(4, 1);
+  nn::Activations acts;
+  EXPECT_THAT(nn::test::error_of([&] { nn::forward(net, x, acts); }),
+              HasSubstr("expected 5 inputs per sample, got 4"));
+}
+
 TEST(Sgd, CheckCompatible) {
   nn::Dataset data = one_hot_data(5);
   data.source = "x.csv";

@@ -4,8 +4,9 @@
 // Layer k holds W (O x I) and b (O). Stored column-major, W's memory is exactly
 // the weights file's flat row-major (I, O) array W_k[i * O + j].
 //
-// This is the only forward pass in the project: the trainer evaluates with it
-// and the WebAssembly module is compiled from it.
+// This is the only forward pass in the project: the trainer trains and evaluates
+// with it and the WebAssembly module is compiled from it. (Training computes the
+// first layer's product from a sparse batch, then goes on with forward_after().)
 #pragma once
 
 #include <Eigen/Core>
@@ -48,6 +49,11 @@ using Activations = std::vector<Eigen::MatrixXf>;
 // Forward pass over a batch X (inputs x B); fills acts and returns the probabilities.
 const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
                                Activations& acts);
+
+// The forward pass after its first product: given acts[1] = W_0 X (O x B), adds
+// the biases, applies the activations and runs the later layers. Returns the
+// probabilities. forward() is X -> W_0 X -> forward_after(); acts[0] is left as is.
+const Eigen::MatrixXf& forward_after(const Network& net, Activations& acts);
 
 // Convenience: probabilities for a batch (C x B).
 Eigen::MatrixXf predict(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x);

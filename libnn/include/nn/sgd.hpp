@@ -37,6 +37,7 @@ void apply_gradients(Network& net, const Gradients& g, float learning_rate);
 // (which carry over from epoch to epoch when the same workspace is reused).
 struct SgdWorkspace {
   Eigen::MatrixXf delta, prev;
+  Eigen::SparseMatrix<float, Eigen::RowMajor> x_by_row;  // a sparse batch stored by pixel
   std::vector<Eigen::MatrixXf> vW;
   std::vector<Eigen::VectorXf> vb;
 };
@@ -45,6 +46,14 @@ struct SgdWorkspace {
 // then apply_gradients(), computed without storing the gradients. With momentum m
 // (classical momentum): v = m v - lr g, then W += v.
 void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+              float learning_rate, SgdWorkspace& ws, float momentum = 0.0f);
+
+// The training path: a forward pass and an SGD step over a sparse batch (see
+// SparseBatch in dataset.hpp). The first layer's products skip the zero pixels;
+// everything else is as above, and the results equal the dense ones up to float
+// rounding. This forward leaves acts[0] empty: the batch is x.
+const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activations& acts);
+void sgd_step(Network& net, const SparseBatch& x, const Activations& acts, std::span<const std::uint8_t> labels,
               float learning_rate, SgdWorkspace& ws, float momentum = 0.0f);
 
 struct SgdOptions {
