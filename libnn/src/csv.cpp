@@ -42,15 +42,19 @@ class RowParser {
                         std::to_string(kNumClasses - 1));
     }
     out.labels.push_back(static_cast<std::uint8_t>(label));
+    const std::size_t first = out.pixels.size();
+    out.pixels.resize(first + columns_ - 1);
+    std::uint8_t* pixel = out.pixels.data() + first;
     for (std::size_t c = 2; c <= columns_; ++c) {
       if (*p != ',') fail(line_no, wrong_count(line));
       ++p;
-      const unsigned v = field(p, line_no, c);
+      unsigned v = 0;
+      if (!plain_field(p, v)) v = field(p, line_no, c);
       if (v > 255) {
         fail(line_no, "column " + std::to_string(c) + ": pixel " + std::to_string(v) +
                           " is outside 0..255");
       }
-      out.pixels.push_back(static_cast<std::uint8_t>(v));
+      *pixel++ = static_cast<std::uint8_t>(v);
     }
     skip_space(p);
     if (*p != '\0') fail(line_no, wrong_count(line));
@@ -59,6 +63,34 @@ class RowParser {
  private:
   static void skip_space(const char*& p) {
     while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
+  }
+
+  // The common field, read without branches per character: 1 to 3 digits right
+  // before ',' or the end. Anything else (spaces, more digits, junk) returns false
+  // with p unmoved, for field() to read or to report.
+  static bool plain_field(const char*& p, unsigned& v) {
+    const auto digit = [](char ch) { return static_cast<unsigned>(ch - '0'); };
+    const auto ends = [](char ch) { return ch == ',' || ch == '\0'; };
+    const unsigned d0 = digit(p[0]);
+    if (d0 > 9) return false;
+    const unsigned d1 = digit(p[1]);  // p[1] exists: p[0] was a digit, not the end
+    if (d1 > 9) {
+      if (!ends(p[1])) return false;
+      v = d0;
+      p += 1;
+      return true;
+    }
+    const unsigned d2 = digit(p[2]);
+    if (d2 > 9) {
+      if (!ends(p[2])) return false;
+      v = d0 * 10 + d1;
+      p += 2;
+      return true;
+    }
+    if (!ends(p[3])) return false;
+    v = d0 * 100 + d1 * 10 + d2;
+    p += 3;
+    return true;
   }
 
   // A non-negative integer, optionally surrounded by spaces. Leaves p at ',' or end.

@@ -115,6 +115,20 @@ TEST_F(Csv, NonNumericField) {
               HasSubstr(path() + ":2: column 5: expected a whole number"));
 }
 
+// Fields of 1, 2, 3 and more digits, with a leading zero, and each followed by junk.
+TEST_F(Csv, FieldsOfEveryLength) {
+  const nn::Dataset d = nn::load_csv(csv(std::string(kHeader) + "7,5,42,255,0255\n"));
+  EXPECT_THAT(d.pixels, ElementsAre(5, 42, 255, 255));
+  EXPECT_THAT(error_for(std::string(kHeader) + "1,0,0,1000,0\n"),
+              HasSubstr(path() + ":2: column 4: pixel 1000 is outside 0..255"));
+  for (const std::string bad : {"1x", "12x", "123x", "1234x"}) {
+    EXPECT_THAT(error_for(std::string(kHeader) + "1,0," + bad + ",0,0\n"),
+                HasSubstr(path() + ":2: column 3: expected a whole number, got '" + bad + "'"));
+  }
+  EXPECT_THAT(error_for(std::string(kHeader) + "1,0,0,0,12;\n"),
+              HasSubstr(path() + ":2: column 5: expected a whole number, got '12;'"));
+}
+
 TEST_F(Csv, PixelOutOfRange) {
   EXPECT_THAT(error_for(std::string(kHeader) + "1,0,0,255,0\n1,0,0,256,0\n"),
               HasSubstr(path() + ":3: column 4: pixel 256 is outside 0..255"));
