@@ -58,25 +58,14 @@ const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen:
     throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " +
                 std::to_string(x.rows()));
   }
-  acts.resize(net.layers().size() + 1);
-  acts[0] = x;
-  acts[1].noalias() = net.layers()[0].W * acts[0];
-  return forward_after(net, acts);
-}
-
-const Eigen::MatrixXf& forward_after(const Network& net, Activations& acts) {
   const auto& layers = net.layers();
   acts.resize(layers.size() + 1);
+  acts[0] = x;
   for (std::size_t k = 0; k < layers.size(); ++k) {
-    Eigen::MatrixXf& z = acts[k + 1];  // O x B
-    if (k > 0) z.noalias() = layers[k].W * acts[k];
-    z.colwise() += layers[k].b;
-    if (k + 1 < layers.size()) {
-      activation_forward(net.activation(), z);
-    } else {
-      softmax(z);
-    }
+    acts[k + 1].resize(layers[k].W.rows(), x.cols());
+    layer_rows(net, k, acts[k], acts[k + 1], 0, layers[k].W.rows());
   }
+  softmax(acts.back());
   return acts.back();
 }
 

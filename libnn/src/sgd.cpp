@@ -1,13 +1,10 @@
 #include "nn/sgd.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
 #include <string>
-#include <type_traits>
 
 #include "nn/error.hpp"
 #include "nn/softmax.hpp"
@@ -25,102 +22,24 @@ void check_compatible(const Network& net, const Dataset& data) {
   }
 }
 
-namespace {
-
-// Runs f(first_row, row_count) on `rows` rows shared out among Eigen's threads.
-// Eigen's dense products split themselves over its threads; its sparse products do
-// not, for batches this small, so the first layer's products are split here.
-template <class F>
-void parallel_rows(Eigen::Index rows, F&& f) {
-  const int threads = static_cast<int>(std::min<Eigen::Index>(Eigen::nbThreads(), rows));
-#pragma omp parallel num_threads(threads)
-  {
-    const Eigen::Index t = omp_get_thread_num(), n = omp_get_num_threads();
-    const Eigen::Index first = rows * t / n;
-    f(first, rows * (t + 1) / n - first);
-  }
-}
-
-// M -= scale * d * input^T: a weight gradient (O x I) folded into an update.
-template <class Input>
-void subtract_product(Eigen::MatrixXf& M, float scale, const Eigen::MatrixXf& d, const Input& input) {
-  if constexpr (std::is_base_of_v<Eigen::SparseMatrixBase<Input>, Input>) {
-    parallel_rows(M.rows(), [&](Eigen::Index first, Eigen::Index count) {
-      M.middleRows(first, count).noalias() -= scale * d.middleRows(first, count) * input.transpose();
-    });
-  } else {
-    M.noalias() -= scale * d * input.transpose();
-  }
-}
-
-// Backpropagation of softmax cross-entropy through the network. For each layer k,
-// from the last to the first, calls on_layer(k, delta) where delta (O x B) is
-// dLoss/dZ_k, so that dW_k = delta * input_k^T and db_k = the row sums of delta.
-// W_k is not read again after on_layer(k) runs, so on_layer may update the layer
-// in place.
-template <class OnLayer>
-void backpropagate(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
-                   Eigen::MatrixXf& delta, Eigen::MatrixXf& prev, OnLayer&& on_layer) {
-  // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B).
-  delta = acts.back();
-  for (Eigen::Index c = 0; c < delta.cols(); ++c) delta(labels[static_cast<std::size_t>(c)], c) -= 1.0f;
-  for (std::size_t k = net.layers().size(); k-- > 0;) {
-    if (k > 0) {
-      prev.noalias() = net.layers()[k].W.transpose() * delta;  // I x B
-      activation_backward(net.activation(), acts[k], prev);
-    }
-    on_layer(k, delta);
-    if (k > 0) delta.swap(prev);
-  }
-}
-
-// sgd_step for a batch x (I x B, dense, or sparse stored by row) whose forward pass is acts.
-template <class Batch>
-void sgd_step_on(Network& net, const Batch& x, const Activations& acts, std::span<const std::uint8_t> labels,
-                 float learning_rate, SgdWorkspace& ws, float momentum) {
-  auto& layers = net.layers();
-  if (momentum != 0.0f && ws.vW.size() != layers.size()) {
-    ws.vW.clear();
-    ws.vb.clear();
-    for (const Layer& l : layers) {
-      ws.vW.push_back(Eigen::MatrixXf::Zero(l.W.rows(), l.W.cols()));
-      ws.vb.push_back(Eigen::VectorXf::Zero(l.b.size()));
-    }
-  }
-  auto update = [&](std::size_t k, const Eigen::MatrixXf& d, const auto& input) {
-    Layer& layer = layers[k];
-    if (momentum == 0.0f) {
-      // The update folded into the gradient's matrix product: no gradient is stored.
-      subtract_product(layer.W, learning_rate, d, input);
-      layer.b.noalias() -= learning_rate * d.rowwise().sum();
-    } else {
-      ws.vW[k] *= momentum;
-      subtract_product(ws.vW[k], learning_rate, d, input);
-      ws.vb[k] = momentum * ws.vb[k] - learning_rate * d.rowwise().sum();
-      layer.W += ws.vW[k];
-      layer.b += ws.vb[k];
-    }
-  };
-  backpropagate(net, acts, labels, ws.delta, ws.prev, [&](std::size_t k, const Eigen::MatrixXf& d) {
-    if (k == 0) {
-      update(k, d, x);
-    } else {
-      update(k, d, acts[k]);
-    }
-  });
-}
-
-}  // namespace
-
+// Serial and plain: the reference the threaded training step (step.cpp) is tested against.
 void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
               Gradients& g) {
-  g.dW.resize(net.layers().size());
-  g.db.resize(net.layers().size());
-  Eigen::MatrixXf delta, prev;
-  backpropagate(net, acts, labels, delta, prev, [&](std::size_t k, const Eigen::MatrixXf& d) {
-    g.dW[k].noalias() = d * acts[k].transpose();  // O x I, summed over the batch
-    g.db[k] = d.rowwise().sum();                  // O
-  });
+  const auto& layers = net.layers();
+  g.dW.resize(layers.size());
+  g.db.resize(layers.size());
+  // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B).
+  Eigen::MatrixXf delta = acts.back(), prev;
+  for (Eigen::Index c = 0; c < delta.cols(); ++c) delta(labels[static_cast<std::size_t>(c)], c) -= 1.0f;
+  for (std::size_t k = layers.size(); k-- > 0;) {
+    g.dW[k].noalias() = delta * acts[k].transpose();  // O x I, summed over the batch
+    g.db[k] = delta.rowwise().sum();                  // O
+    if (k > 0) {
+      prev.noalias() = layers[k].W.transpose() * delta;  // I x B
+      activation_backward(net.activation(), acts[k], prev);
+      delta.swap(prev);
+    }
+  }
 }
 
 void apply_gradients(Network& net, const Gradients& g, float learning_rate) {
@@ -129,33 +48,6 @@ void apply_gradients(Network& net, const Gradients& g, float learning_rate) {
     layers[k].W -= learning_rate * g.dW[k];
     layers[k].b -= learning_rate * g.db[k];
   }
-}
-
-void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
-              float learning_rate, SgdWorkspace& ws, float momentum) {
-  sgd_step_on(net, acts[0], acts, labels, learning_rate, ws, momentum);
-}
-
-const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activations& acts) {
-  if (x.rows() != net.inputs()) {
-    throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " +
-                std::to_string(x.rows()));
-  }
-  acts.resize(net.layers().size() + 1);
-  acts[0].resize(0, 0);
-  const Eigen::MatrixXf& W = net.layers()[0].W;
-  acts[1].resize(W.rows(), x.cols());
-  parallel_rows(W.rows(), [&](Eigen::Index first, Eigen::Index count) {
-    acts[1].middleRows(first, count).noalias() = W.middleRows(first, count) * x;
-  });
-  return forward_after(net, acts);
-}
-
-void sgd_step(Network& net, const SparseBatch& x, const Activations& acts, std::span<const std::uint8_t> labels,
-              float learning_rate, SgdWorkspace& ws, float momentum) {
-  // dW_0 = delta x^T runs over x's nonzeros pixel by pixel: x stored by row.
-  ws.x_by_row = x;
-  sgd_step_on(net, ws.x_by_row, acts, labels, learning_rate, ws, momentum);
 }
 
 namespace {

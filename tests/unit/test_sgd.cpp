@@ -322,7 +322,7 @@ TEST(Sgd, TrainEpochInFileOrderEqualsManualSteps) {
     nn::backward(manual, acts, labels, g);
     nn::apply_gradients(manual, g, 0.05f);
   }
-  EXPECT_NEAR(loss, total / 25, 1e-9);
+  EXPECT_NEAR(loss, total / 25, 1e-6);  // float rounding: training multiplies a sparse batch
   for (std::size_t k = 0; k < 2; ++k) {
     EXPECT_TRUE(trained.layers()[k].W.isApprox(manual.layers()[k].W, 1e-6f));
     EXPECT_TRUE(trained.layers()[k].b.isApprox(manual.layers()[k].b, 1e-6f));

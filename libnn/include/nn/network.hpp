@@ -5,8 +5,8 @@
 // the weights file's flat row-major (I, O) array W_k[i * O + j].
 //
 // This is the only forward pass in the project: the trainer trains and evaluates
-// with it and the WebAssembly module is compiled from it. (Training computes the
-// first layer's product from a sparse batch, then goes on with forward_after().)
+// with it and the WebAssembly module is compiled from it. Its step, layer_rows(),
+// is also what training runs on each thread's share of a layer (see sgd.hpp).
 #pragma once
 
 #include <Eigen/Core>
@@ -50,10 +50,18 @@ using Activations = std::vector<Eigen::MatrixXf>;
 const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
                                Activations& acts);
 
-// The forward pass after its first product: given acts[1] = W_0 X (O x B), adds
-// the biases, applies the activations and runs the later layers. Returns the
-// probabilities. forward() is X -> W_0 X -> forward_after(); acts[0] is left as is.
-const Eigen::MatrixXf& forward_after(const Network& net, Activations& acts);
+// Rows [first, first + count) of layer k's output z (O x B, already sized) for the
+// layer's input a (I x B, dense or Eigen sparse): z = f(W_k a + b_k) with the hidden
+// activation f. The last layer is left as logits: softmax needs whole columns.
+template <class Input>
+void layer_rows(const Network& net, std::size_t k, const Input& a, Eigen::MatrixXf& z, Eigen::Index first,
+                Eigen::Index count) {
+  const Layer& layer = net.layers()[k];
+  auto rows = z.middleRows(first, count);
+  rows.noalias() = layer.W.middleRows(first, count) * a;
+  rows.colwise() += layer.b.segment(first, count);
+  if (k + 1 < net.layers().size()) activation_forward(net.activation(), rows);
+}
 
 // Convenience: probabilities for a batch (C x B).
 Eigen::MatrixXf predict(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x);

@@ -36,7 +36,7 @@ void apply_gradients(Network& net, const Gradients& g, float learning_rate);
 // State kept between SGD steps: scratch matrices, and the momentum velocities
 // (which carry over from epoch to epoch when the same workspace is reused).
 struct SgdWorkspace {
-  Eigen::MatrixXf delta, prev;
+  std::vector<Eigen::MatrixXf> deltas;  // per layer, dLoss/dZ (O x B)
   Eigen::SparseMatrix<float, Eigen::RowMajor> x_by_row;  // a sparse batch stored by pixel
   std::vector<Eigen::MatrixXf> vW;
   std::vector<Eigen::VectorXf> vb;
