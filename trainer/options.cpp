@@ -25,7 +25,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--test-path", o.test_path, "Held-out data for the final report (default: the validation data)");
   app.add_option("--evaluate", o.evaluate_path, "Evaluation only: load this weights file and report on --test-path / --validation-path");
   app.add_option("-s,--seed", o.seed, "Seed for initialization and batch order")->capture_default_str();
-  app.add_option("-j,--threads", o.threads, "Threads for matrix products (0: all cores)")->capture_default_str()
+  app.add_option("-j,--threads", o.threads, "Threads for training and evaluation (0: all cores)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--binarize", o.binarize, "Pixels >= 127 become 255, others 0, as they are loaded");
   app.add_flag("--no-shuffle", o.no_shuffle, "Keep batches in file order (the original's behaviour)");

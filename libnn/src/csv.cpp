@@ -2,14 +2,13 @@
 // (buffered, with read-ahead on a second thread) and a strict field parser.
 #include <libfccp/csv.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
 
 #include "atomic_file.hpp"
+#include "input_file.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 
@@ -125,19 +124,10 @@ class RowParser {
   std::size_t columns_;
 };
 
-void check_readable(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw Error(path + ": is a directory, expected a data file");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::fclose(f);
-}
-
 }  // namespace
 
 Dataset load_csv(const std::string& path) {
-  check_readable(path);
+  detail::check_input_file(path);
   Dataset data;
   data.source = path;
   try {

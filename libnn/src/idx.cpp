@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "input_file.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 
@@ -24,8 +25,7 @@ struct GzCloser {
 using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 
 GzFile open_gz(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, expected a data file");
+  detail::check_input_file(path);
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
   gzbuffer(f, 1 << 20);
