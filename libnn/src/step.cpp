@@ -1,14 +1,16 @@
 // The training step on several threads: the forward pass over a sparse batch and
-// the SGD update, each one OpenMP parallel region. Thread t of n owns a share of
-// every layer's rows: it computes those rows of each product and updates those rows
-// of W and b; barriers separate the layers. Inside a parallel region Eigen's products
-// run on the calling thread, so Eigen's own threading does not stack on top. With one
-// thread this is the plain serial algorithm; backward() in sgd.cpp is the reference
-// the tests hold it to.
+// the SGD update, each one OpenMP parallel region. Every product is cut into blocks
+// of rows (of the layer's outputs, or of its inputs for the backward product); the
+// threads take blocks as they come free, compute those rows and update those rows of
+// W and b, and meet at a barrier after each layer. Inside a parallel region Eigen's
+// products run on the calling thread, so Eigen's own threading does not stack on top.
+// With one thread this is the plain serial algorithm; backward() in sgd.cpp is the
+// reference the tests hold it to.
 //
 // Legend: I = layer inputs, O = layer outputs, B = batch, L = layers.
 #include <omp.h>
 
+#include <algorithm>
 #include <string>
 
 #include "nn/error.hpp"
@@ -18,15 +20,21 @@
 namespace nn {
 namespace {
 
-// The calling thread's share [first, first + count) of n rows (or columns).
-struct Share {
-  Eigen::Index first, count;
-};
+// Runs f(first, count) over rows [0, n) in blocks of `block` rows, handed out to the
+// threads of the enclosing parallel region as they come free: a thread the machine
+// slows down takes fewer blocks instead of holding the others up. Every block is
+// computed the same way whichever thread runs it, so results do not depend on the
+// number of threads. Ends with a barrier, as every OpenMP for loop does.
+// Rows per block: 64 for dense products (a 500-row layer is 8 blocks); 256 for the
+// sparse first layer, whose product walks all the batch's nonzeros once per block.
+constexpr Eigen::Index kBlock = 64;
+constexpr Eigen::Index kSparseBlock = 256;
 
-Share share(Eigen::Index n) {
-  const Eigen::Index t = omp_get_thread_num(), threads = omp_get_num_threads();
-  const Eigen::Index first = n * t / threads;
-  return {first, n * (t + 1) / threads - first};
+template <class F>
+void for_blocks(Eigen::Index n, Eigen::Index block, F&& f) {
+  const Eigen::Index blocks = (n + block - 1) / block;
+#pragma omp for schedule(dynamic)
+  for (Eigen::Index i = 0; i < blocks; ++i) f(i * block, std::min(block, n - i * block));
 }
 
 // One SGD update of a forward pass acts over the batch x, the first layer's input
@@ -48,19 +56,20 @@ void step(Network& net, const Batch& x, const Activations& acts, std::span<const
     }
   }
 
-  // Rows s of layer k: W -= lr dW, b -= lr db with dW = delta input^T and db = the row
-  // sums of delta, both summed over the batch; or through the momentum velocities.
-  auto update = [&](std::size_t k, Share s, const auto& input) {
-    auto W = layers[k].W.middleRows(s.first, s.count);
-    auto b = layers[k].b.segment(s.first, s.count);
-    const auto delta = ws.deltas[k].middleRows(s.first, s.count);
+  // Rows [first, first + count) of layer k: W -= lr dW, b -= lr db with dW = delta
+  // input^T and db = the row sums of delta, both summed over the batch; or through the
+  // momentum velocities.
+  auto update = [&](std::size_t k, Eigen::Index first, Eigen::Index count, const auto& input) {
+    auto W = layers[k].W.middleRows(first, count);
+    auto b = layers[k].b.segment(first, count);
+    const auto delta = ws.deltas[k].middleRows(first, count);
     if (momentum == 0.0f) {
       // The update folded into the gradient's matrix product: no gradient is stored.
       W.noalias() -= learning_rate * delta * input.transpose();
       b.noalias() -= learning_rate * delta.rowwise().sum();
     } else {
-      auto vW = ws.vW[k].middleRows(s.first, s.count);
-      auto vb = ws.vb[k].segment(s.first, s.count);
+      auto vW = ws.vW[k].middleRows(first, count);
+      auto vb = ws.vb[k].segment(first, count);
       vW *= momentum;
       vW.noalias() -= learning_rate * delta * input.transpose();
       vb = momentum * vb - learning_rate * delta.rowwise().sum();
@@ -71,30 +80,30 @@ void step(Network& net, const Batch& x, const Activations& acts, std::span<const
 
 #pragma omp parallel num_threads(Eigen::nbThreads())
   {
-    {  // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B), by columns.
-      const Share s = share(B);
-      ws.deltas[L - 1].middleCols(s.first, s.count) = acts.back().middleCols(s.first, s.count);
-      for (Eigen::Index c = s.first; c < s.first + s.count; ++c) {
+    // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B), by blocks of samples.
+    for_blocks(B, kBlock, [&](Eigen::Index first, Eigen::Index count) {
+      ws.deltas[L - 1].middleCols(first, count) = acts.back().middleCols(first, count);
+      for (Eigen::Index c = first; c < first + count; ++c) {
         ws.deltas[L - 1](labels[static_cast<std::size_t>(c)], c) -= 1.0f;
       }
-    }
-#pragma omp barrier
+    });
     for (std::size_t k = L; k-- > 0;) {
       if (k > 0) {
         // dLoss/dZ_{k-1} = f'(Z_{k-1}) * (W_k^T delta_k), by rows of the I_k inputs.
-        const Share s = share(layers[k].W.cols());
-        auto prev = ws.deltas[k - 1].middleRows(s.first, s.count);
-        prev.noalias() = layers[k].W.middleCols(s.first, s.count).transpose() * ws.deltas[k];
-        activation_backward(net.activation(), acts[k].middleRows(s.first, s.count), prev);
-        // Every thread has read all of W_k before any thread updates its rows.
-#pragma omp barrier
+        // The loop's barrier: every thread has read all of W_k before any updates it.
+        for_blocks(layers[k].W.cols(), kBlock, [&](Eigen::Index first, Eigen::Index count) {
+          auto prev = ws.deltas[k - 1].middleRows(first, count);
+          prev.noalias() = layers[k].W.middleCols(first, count).transpose() * ws.deltas[k];
+          activation_backward(net.activation(), acts[k].middleRows(first, count), prev);
+        });
       }
-      const Share s = share(layers[k].W.rows());
-      if (k == 0) {
-        update(k, s, x);
-      } else {
-        update(k, s, acts[k]);
-      }
+      for_blocks(layers[k].W.rows(), k == 0 ? kSparseBlock : kBlock, [&](Eigen::Index first, Eigen::Index count) {
+        if (k == 0) {
+          update(k, first, count, x);
+        } else {
+          update(k, first, count, acts[k]);
+        }
+      });
     }
   }
 }
@@ -113,16 +122,17 @@ const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activat
 #pragma omp parallel num_threads(Eigen::nbThreads())
   {
     for (std::size_t k = 0; k < layers.size(); ++k) {
-      const Share s = share(layers[k].W.rows());
-      if (k == 0) {
-        layer_rows(net, 0, x, acts[1], s.first, s.count);
-      } else {
-        layer_rows(net, k, acts[k], acts[k + 1], s.first, s.count);
-      }
-#pragma omp barrier
+      for_blocks(layers[k].W.rows(), k == 0 ? kSparseBlock : kBlock, [&](Eigen::Index first, Eigen::Index count) {
+        if (k == 0) {
+          layer_rows(net, 0, x, acts[1], first, count);
+        } else {
+          layer_rows(net, k, acts[k], acts[k + 1], first, count);
+        }
+      });
     }
-    const Share s = share(x.cols());
-    softmax(acts.back().middleCols(s.first, s.count));
+    for_blocks(x.cols(), kBlock, [&](Eigen::Index first, Eigen::Index count) {
+      softmax(acts.back().middleCols(first, count));
+    });
   }
   return acts.back();
 }
