@@ -5,7 +5,7 @@
 # installed, the same run's epoch time in PyTorch and the ratio.
 #
 #   bench/train_bench.sh [BUILD_DIR]        (default build/release)
-#   PYTORCH_EPOCHS=1 (epochs of the PyTorch baseline; about 45 s each here)
+#   PYTORCH_EPOCHS=1 (epochs of the PyTorch baseline; about a minute each here)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/release}
