@@ -4,7 +4,7 @@
 // needs MNIST_DIR), the MNIST-style normalisation of a 336x336 canvas, and the data
 // augmentation of one 28x28 training image (run 60,000 times per augmented epoch).
 //   MNIST_DIR=... build/release/bench/nn_bench [--benchmark_filter=...]
-// An MNIST epoch is 938 SGD steps of 64. Threads: OMP_NUM_THREADS (Eigen's matrix products), default all cores.
+// An MNIST epoch is 938 SGD steps of 64. Threads (training step, SGD step): OMP_NUM_THREADS, default all cores.
 #include <benchmark/benchmark.h>
 
 #include <cmath>

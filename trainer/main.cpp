@@ -3,18 +3,17 @@
 // All the work is in libnn; this file wires flags to it and prints progress.
 #include <sys/resource.h>
 
-#include <Eigen/Core>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <thread>
 
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 #include "nn/init.hpp"
 #include "nn/sgd.hpp"
+#include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -94,7 +93,7 @@ int train(const Options& o) {
                 return s;
               }().c_str(),
               net.parameter_count(), o.activation.c_str(), o.initialization.c_str(),
-              static_cast<double>(o.learning_rate), o.batch_size, Eigen::nbThreads());
+              static_cast<double>(o.learning_rate), o.batch_size, nn::threads());
 
   std::ofstream debug;
   if (!o.debug_path.empty()) {
@@ -161,7 +160,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     trainer::check_options(opts);
-    Eigen::setNbThreads(opts.threads > 0 ? opts.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    nn::set_threads(opts.threads);
     return opts.evaluate_path.empty() ? trainer::train(opts) : trainer::evaluate_only(opts);
   } catch (const std::exception& e) {
     std::fflush(stdout);

@@ -64,7 +64,7 @@ class RowParser {
     while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
   }
 
-  // The common field, read without branches per character: 1 to 3 digits right
+  // The common field, read without a loop: 1 to 3 digits right
   // before ',' or the end. Anything else (spaces, more digits, junk) returns false
   // with p unmoved, for field() to read or to report.
   static bool plain_field(const char*& p, unsigned& v) {

@@ -64,7 +64,7 @@ void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index,
   for (auto& s : seeds) s = rng.next_u64();
   const int side = static_cast<int>(std::lround(std::sqrt(data.features)));
   if (side * side != data.features) throw Error("augmentation needs square images, got " + std::to_string(data.features) + " pixels");
-#pragma omp parallel for schedule(static) num_threads(Eigen::nbThreads())
+#pragma omp parallel for schedule(static)
   for (Eigen::Index c = 0; c < count; ++c) {
     const auto i = static_cast<std::size_t>(c);
     Rng sample_rng(seeds[i]);

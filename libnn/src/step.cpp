@@ -2,10 +2,10 @@
 // the SGD update, each one OpenMP parallel region. Every product is cut into blocks
 // of rows (of the layer's outputs, or of its inputs for the backward product); the
 // threads take blocks as they come free, compute those rows and update those rows of
-// W and b, and meet at a barrier after each layer. Inside a parallel region Eigen's
-// products run on the calling thread, so Eigen's own threading does not stack on top.
-// With one thread this is the plain serial algorithm; backward() in sgd.cpp is the
-// reference the tests hold it to.
+// W and b, and meet at a barrier after each layer. The number of threads is
+// set_threads()'s (threads.hpp); Eigen's own threading is off, so each product runs
+// on the thread that calls it. With one thread this is the plain serial algorithm;
+// backward() in sgd.cpp is the reference the tests hold it to.
 //
 // Legend: I = layer inputs, O = layer outputs, B = batch, L = layers.
 #include <omp.h>
@@ -44,7 +44,15 @@ void step(Network& net, const Batch& x, const Activations& acts, std::span<const
           float learning_rate, SgdWorkspace& ws, float momentum) {
   auto& layers = net.layers();
   const std::size_t L = layers.size();
+  if (acts.size() != L + 1 || acts.back().rows() != net.outputs()) {
+    throw Error("sgd_step: acts is not a forward pass of this network");
+  }
   const Eigen::Index B = acts.back().cols();
+  if (x.rows() != net.inputs() || x.cols() != B || labels.size() != static_cast<std::size_t>(B)) {
+    throw Error("sgd_step: the batch has " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +
+                " inputs and " + std::to_string(labels.size()) + " labels, but the forward pass was over " +
+                std::to_string(net.inputs()) + " x " + std::to_string(B));
+  }
   ws.deltas.resize(L);
   for (std::size_t k = 0; k < L; ++k) ws.deltas[k].resize(layers[k].W.rows(), B);
   if (momentum != 0.0f && ws.vW.size() != L) {
@@ -78,7 +86,7 @@ void step(Network& net, const Batch& x, const Activations& acts, std::span<const
     }
   };
 
-#pragma omp parallel num_threads(Eigen::nbThreads())
+#pragma omp parallel
   {
     // Softmax with cross-entropy: dLoss/dLogits = P - Y (C x B), by blocks of samples.
     for_blocks(B, kBlock, [&](Eigen::Index first, Eigen::Index count) {
@@ -119,7 +127,7 @@ const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activat
   acts.resize(layers.size() + 1);
   acts[0].resize(0, 0);
   for (std::size_t k = 0; k < layers.size(); ++k) acts[k + 1].resize(layers[k].W.rows(), x.cols());
-#pragma omp parallel num_threads(Eigen::nbThreads())
+#pragma omp parallel
   {
     for (std::size_t k = 0; k < layers.size(); ++k) {
       for_blocks(layers[k].W.rows(), k == 0 ? kSparseBlock : kBlock, [&](Eigen::Index first, Eigen::Index count) {

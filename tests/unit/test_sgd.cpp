@@ -9,6 +9,7 @@
 #include "nn/init.hpp"
 #include "nn/sgd.hpp"
 #include "nn/softmax.hpp"
+#include "nn/threads.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -205,18 +206,18 @@ nn::Dataset sparse_noise_data(std::size_t n, int features, std::uint64_t seed) {
   return data;
 }
 
-// The training path (a sparse batch, every layer's rows shared out among threads)
-// against the serial reference, backward() with the update written out here: three
-// steps, with and without momentum, on 1 and 2 threads and on more threads than some
-// layers have rows (16 > 12, 7).
+// The training path (a sparse batch, every product cut into blocks of rows for the
+// threads) against the serial reference, backward() with the update written out here:
+// three steps, with and without momentum, on 1, 2 and 16 threads. 300 and 70 units:
+// the first layer is two blocks of the sparse product, the second two dense blocks.
 class SparseStep : public ::testing::TestWithParam<std::tuple<float, int>> {};
 
 TEST_P(SparseStep, MatchesTheSerialReference) {
   const auto [momentum, threads] = GetParam();
-  const int saved_threads = Eigen::nbThreads();
-  Eigen::setNbThreads(threads);
+  const int saved_threads = nn::threads();
+  nn::set_threads(threads);
   const nn::Dataset data = sparse_noise_data(24, 30, 7);
-  nn::Network trained({30, 12, 7, 10}, nn::Activation::ReLU);
+  nn::Network trained({30, 300, 70, 10}, nn::Activation::ReLU);
   nn::Rng rng(8);
   nn::initialize(trained, nn::Initialization::Xavier, rng);
   const nn::Network untrained = trained;
@@ -251,7 +252,7 @@ TEST_P(SparseStep, MatchesTheSerialReference) {
     }
     nn::sgd_step(trained, sparse_x, acts, labels, lr, ws, momentum);
   }
-  Eigen::setNbThreads(saved_threads);
+  nn::set_threads(saved_threads);
   for (std::size_t k = 0; k < 3; ++k) {
     EXPECT_TRUE(trained.layers()[k].W.isApprox(reference.layers()[k].W, 1e-5f)) << "layer " << k;
     EXPECT_TRUE(trained.layers()[k].b.isApprox(reference.layers()[k].b, 1e-5f)) << "layer " << k;
@@ -262,6 +263,50 @@ TEST_P(SparseStep, MatchesTheSerialReference) {
 
 INSTANTIATE_TEST_SUITE_P(MomentumAndThreads, SparseStep,
                          ::testing::Combine(::testing::Values(0.0f, 0.9f), ::testing::Values(1, 2, 16)));
+
+// Every block is computed the same way whichever thread runs it: training on 1 and
+// on 3 threads gives the same weights, bit for bit.
+TEST(Sgd, TheNumberOfThreadsDoesNotChangeABit) {
+  const nn::Dataset data = sparse_noise_data(64, 30, 11);
+  auto train = [&](int threads) {
+    const int saved_threads = nn::threads();
+    nn::set_threads(threads);
+    nn::Network net({30, 300, 70, 10}, nn::Activation::ReLU);
+    nn::Rng rng(12);
+    nn::initialize(net, nn::Initialization::Xavier, rng);
+    nn::SgdOptions options;
+    options.learning_rate = 0.01f;
+    options.batch_size = 16;
+    options.momentum = 0.5f;
+    nn::train_epoch(net, data, options, rng);
+    nn::set_threads(saved_threads);
+    return net;
+  };
+  const nn::Network one = train(1), three = train(3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_TRUE(one.layers()[k].W == three.layers()[k].W) << "layer " << k;
+    EXPECT_TRUE(one.layers()[k].b == three.layers()[k].b) << "layer " << k;
+  }
+}
+
+TEST(Sgd, StepRejectsAForwardPassOfAnotherBatch) {
+  nn::Network net({30, 8, 10}, nn::Activation::ReLU);
+  const nn::Dataset data = sparse_noise_data(8, 30, 13);
+  nn::SparseBatch x;
+  std::vector<std::uint8_t> labels;
+  std::vector<std::uint32_t> index(8);
+  std::iota(index.begin(), index.end(), 0u);
+  nn::gather_batch(data, index, x, labels);
+  nn::Activations acts;
+  nn::SgdWorkspace ws;
+  nn::forward(net, x, acts);
+  // The sparse forward leaves acts[0] empty: the dense step has no batch to use.
+  EXPECT_THAT(nn::test::error_of([&] { nn::sgd_step(net, acts, labels, 0.1f, ws); }),
+              HasSubstr("the batch has 0 x 0 inputs"));
+  labels.pop_back();
+  EXPECT_THAT(nn::test::error_of([&] { nn::sgd_step(net, x, acts, labels, 0.1f, ws); }),
+              HasSubstr("and 7 labels, but the forward pass was over 30 x 8"));
+}
 
 TEST(Sgd, SparseForwardRejectsTheWrongInputSize) {
   nn::Network net({5, 10}, nn::Activation::ReLU);

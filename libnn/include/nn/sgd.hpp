@@ -42,9 +42,10 @@ struct SgdWorkspace {
   std::vector<Eigen::VectorXf> vb;
 };
 
-// One SGD update from a forward pass. With momentum 0 it is exactly backward()
-// then apply_gradients(), computed without storing the gradients. With momentum m
-// (classical momentum): v = m v - lr g, then W += v.
+// One SGD update from a forward pass (acts, of this network over this batch; throws
+// nn::Error otherwise). With momentum 0 it is backward() then apply_gradients() up to
+// float rounding, computed without storing the gradients, on set_threads() threads
+// (see threads.hpp). With momentum m (classical momentum): v = m v - lr g, then W += v.
 void sgd_step(Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
               float learning_rate, SgdWorkspace& ws, float momentum = 0.0f);
 
