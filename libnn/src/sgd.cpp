@@ -74,6 +74,11 @@ void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index,
   }
 }
 
+// Whether any unit of a layer's output (O x B) is above 0; stops at the first.
+bool any_positive(const Eigen::MatrixXf& a) {
+  return std::any_of(a.data(), a.data() + a.size(), [](float v) { return v > 0.0f; });
+}
+
 bool weights_finite(const Network& net) {
   for (const Layer& l : net.layers()) {
     if (!l.W.allFinite() || !l.b.allFinite()) return false;
@@ -110,6 +115,9 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   std::vector<std::uint8_t> labels;
   std::vector<std::uint64_t> seeds;
   Activations acts;
+  // The hidden ReLU layers seen active this epoch (see the check after the loop).
+  const bool relu = net.activation() == Activation::ReLU;
+  std::vector<bool> alive(net.layers().size() - 1, !relu);
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
@@ -130,6 +138,9 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
     if (!std::isfinite(loss)) {
       throw diverged(std::isnan(loss) ? "the loss became NaN" : "the loss became infinite");
     }
+    for (std::size_t k = 0; k < alive.size(); ++k) {
+      if (!alive[k]) alive[k] = any_positive(acts[k + 1]);
+    }
     sgd_step(net, x, acts, labels, options.learning_rate, ws, options.momentum);
     if (options.weight_decay > 0) {
       // Decoupled L2 weight decay (weights only, not biases).
@@ -144,6 +155,19 @@ double train_epoch(Network& net, const Dataset& data, const SgdOptions& options,
   if (!weights_finite(net)) {
     throw Error("training diverged: the weights became infinite or NaN during the epoch; try a smaller "
                 "learning rate (now " + std::to_string(options.learning_rate) + ")");
+  }
+  // A hidden ReLU layer that output 0 for every unit and every sample of an epoch
+  // has died: the network's output no longer depends on its input, and no gradient
+  // passes that layer again, so training cannot recover. (A huge learning rate does
+  // this while the loss stays finite.)
+  for (std::size_t k = 0; k < alive.size(); ++k) {
+    if (!alive[k]) {
+      std::ostringstream msg;
+      msg << "training collapsed: every unit of hidden layer " << k + 1 << " output 0 for every sample of the "
+          << "epoch (dead ReLUs), so the network ignores its input; try a smaller learning rate (now "
+          << options.learning_rate << ")";
+      throw Error(msg.str());
+    }
   }
   return total / static_cast<double>(data.size());
 }

@@ -56,6 +56,11 @@ expect_error "weights dir missing" "does not exist" -- "$TRAINER" --train-path "
 expect_error "diverging training" "loss became NaN at batch 2 of 2; try a smaller learning rate" -- \
   train_with "$WORK/good.csv" --learning-rate 1e30 --activation-function linear --batch-size 16
 check_weights_kept "diverging training"
+# Collapse: ReLU units that all die keep the loss finite; the epoch after they die stops training.
+expect_error "collapsing training" "training collapsed: every unit of hidden layer 1 output 0" -- \
+  "$TRAINER" --train-path "$WORK/good.csv" --validation-path "$WORK/good.csv" --network-structure 784 8 10 \
+  --num-epochs 3 --learning-rate 1e3 --batch-size 16 --weight-path "$WORK/w.json"
+check_weights_kept "collapsing training"
 
 # IDX: a truncated images file, and a labels file given instead of images.
 if [[ -f "$MNIST_DIR/t10k-images-idx3-ubyte.gz" ]]; then

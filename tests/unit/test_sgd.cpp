@@ -470,22 +470,43 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 // With ReLU, 1e6 kills the hidden units instead of overflowing: the loss sits near
-// 90 bits per sample and stays finite, so nothing is detected. The weights must still
-// be finite.
-TEST(Sgd, HugeLearningRateWithReluKeepsWeightsFinite) {
+// 90 bits per sample and stays finite. Training must stop once a whole epoch has run
+// through a dead layer, naming the learning rate, with the weights still finite.
+TEST(Sgd, HugeLearningRateWithReluStopsWhenTheUnitsDie) {
   nn::Rng rng(12);
   const nn::Dataset data = noise_data(100, rng);
   nn::Network net({784, 30, 10}, nn::Activation::ReLU);
   nn::initialize(net, nn::Initialization::Default, rng);
-  for (int epoch = 0; epoch < 3; ++epoch) {
+  std::string error;
+  for (int epoch = 0; epoch < 3 && error.empty(); ++epoch) {
     try {
       nn::train_epoch(net, data, {1e6f, 10, true}, rng);
     } catch (const nn::Error& e) {
-      EXPECT_THAT(e.what(), HasSubstr("learning rate"));
-      break;
+      error = e.what();
     }
   }
+  EXPECT_THAT(error, HasSubstr("training collapsed: every unit of hidden layer 1 output 0 for every sample"));
+  EXPECT_THAT(error, HasSubstr("try a smaller learning rate (now 1e+06)"));
   EXPECT_TRUE(all_finite(net));
+}
+
+// The collapse check looks at every hidden layer, and only at ReLU layers: a network
+// whose second hidden layer is dead from the start (biases -100) is stopped after one
+// epoch; the same with tanh units (never exactly 0 here) trains on.
+TEST(Sgd, ADeadReluLayerIsReportedByNumber) {
+  const nn::Dataset data = one_hot_data(20);
+  for (const nn::Activation activation : {nn::Activation::ReLU, nn::Activation::Tanh}) {
+    nn::Network net({10, 6, 5, 10}, activation);
+    nn::Rng rng(4);
+    nn::initialize(net, nn::Initialization::Xavier, rng);
+    net.layers()[1].b.setConstant(-100.0f);
+    if (activation == nn::Activation::ReLU) {
+      EXPECT_THAT(nn::test::error_of([&] { nn::train_epoch(net, data, {0.01f, 5, true}, rng); }),
+                  HasSubstr("every unit of hidden layer 2 output 0"));
+    } else {
+      EXPECT_NO_THROW(nn::train_epoch(net, data, {0.01f, 5, true}, rng));
+    }
+  }
 }
 
 TEST(Evaluate, CountsMistakesAndConfusion) {

@@ -71,8 +71,9 @@ using BatchCallback = std::function<void(std::size_t, std::size_t)>;
 
 // One epoch over the data. Returns the mean training loss (cross-entropy, bits per
 // sample) measured on each batch before its update. Throws nn::Error (suggesting a
-// smaller learning rate) when the loss becomes NaN or infinite, or when the weights
-// do by the end of the epoch; the network is then unusable, never returned as trained.
+// smaller learning rate) when the loss becomes NaN or infinite, when the weights do
+// by the end of the epoch, or when a hidden ReLU layer output 0 for every sample of
+// the epoch (dead units); the network is then unusable, never returned as trained.
 double train_epoch(Network& net, const Dataset& data, const SgdOptions& options, Rng& rng,
                    const BatchCallback& on_batch = {});
 // The same, keeping momentum (and scratch space) in `ws` across epochs.
