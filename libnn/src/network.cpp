@@ -52,12 +52,15 @@ long Network::parameter_count() const {
   return n;
 }
 
+void check_inputs(const Network& net, Eigen::Index rows) {
+  if (rows != net.inputs()) {
+    throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " + std::to_string(rows));
+  }
+}
+
 const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
                                Activations& acts) {
-  if (x.rows() != net.inputs()) {
-    throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " +
-                std::to_string(x.rows()));
-  }
+  check_inputs(net, x.rows());
   const auto& layers = net.layers();
   acts.resize(layers.size() + 1);
   acts[0] = x;

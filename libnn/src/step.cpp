@@ -119,10 +119,7 @@ void step(Network& net, const Batch& x, const Activations& acts, std::span<const
 }  // namespace
 
 const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activations& acts) {
-  if (x.rows() != net.inputs()) {
-    throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " +
-                std::to_string(x.rows()));
-  }
+  check_inputs(net, x.rows());
   const auto& layers = net.layers();
   acts.resize(layers.size() + 1);
   acts[0].resize(0, 0);

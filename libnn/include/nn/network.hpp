@@ -50,6 +50,9 @@ using Activations = std::vector<Eigen::MatrixXf>;
 const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
                                Activations& acts);
 
+// Throws nn::Error unless a batch with `rows` inputs per sample fits the network.
+void check_inputs(const Network& net, Eigen::Index rows);
+
 // Rows [first, first + count) of layer k's output z (O x B, already sized) for the
 // layer's input a (I x B, dense or Eigen sparse): z = f(W_k a + b_k) with the hidden
 // activation f. The last layer is left as logits: softmax needs whole columns.
