@@ -20,8 +20,11 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 scripts/setup.sh >/dev/null
-export MNIST_DIR="${MNIST_DIR:-$root/data/mnist}"
-scripts/get_mnist.sh "$MNIST_DIR" >/dev/null
+# A folder the user gave is checked where it is; otherwise data/mnist, downloaded if
+# missing (get_mnist.sh links from MNIST_DIR when it is set, so set it only after).
+mnist="${MNIST_DIR:-$root/data/mnist}"
+scripts/get_mnist.sh "$mnist" >/dev/null
+export MNIST_DIR="$mnist"
 
 step "native build and tests (release)"
 cmake --preset release -DNN_MNIST_DIR="$MNIST_DIR" >/dev/null
