@@ -29,11 +29,7 @@ build/release/trainer/trainer --train-path data/mnist_train_new.csv --validation
   --activation-function re-lu --initialization xavier --weight-path data/my_weights.json
 
 step "5. the page's model -> site/assets/my_weights.json"
-build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz \
-  --validation-path data/mnist/t10k-images-idx3-ubyte.gz \
-  --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 30 \
-  --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
-  --weight-path site/assets/my_weights.json
+scripts/train_page_model.sh site/assets/my_weights.json
 
 step "6. WebAssembly module and site"
 export NODE_PATH=/usr/share/nodejs
