@@ -35,6 +35,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
 const { performance } = require("node:perf_hooks");
+const { loadModule, readIdx } = require("./lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SIDE = 28;               // MNIST digit side (px)
@@ -92,22 +93,6 @@ function mulberry32(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-}
-
-// An IDX file (gzip), checked: {shape, data} with data after the header.
-function readIdx(file, expectedMagic) {
-  if (!fs.existsSync(file)) throw new Error(`${file} not found (set MNIST_DIR; scripts/get_mnist.sh fetches it)`);
-  const bytes = zlib.gunzipSync(fs.readFileSync(file));
-  const magic = bytes.length >= 4 ? bytes.readUInt32BE(0) : -1;
-  if (magic !== expectedMagic) {
-    throw new Error(`${file}: expected IDX magic 0x${expectedMagic.toString(16)}, got 0x${magic.toString(16)}`);
-  }
-  const dims = magic & 0xff;
-  const shape = Array.from({ length: dims }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
-  const data = bytes.subarray(4 + 4 * dims);
-  const expected = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== expected) throw new Error(`${file}: expected ${expected} data bytes for shape ${shape.join("x")}, got ${data.length}`);
-  return { shape, data };
 }
 
 function loadTestSet(dir) {
@@ -226,11 +211,8 @@ function encodePng(rgba, width, height) {
 }
 
 async function loadModel(args) {
-  const script = path.join(args.site, "nn.js");
-  if (!fs.existsSync(script)) throw new Error(`${script} not found (build the wasm preset or pass --site)`);
   if (!fs.existsSync(args.weights)) throw new Error(`--weights ${args.weights}: file not found`);
-  // Node's fetch cannot load file paths: hand over the binary directly.
-  const nn = await require(script)({ wasmBinary: fs.readFileSync(path.join(args.site, "nn.wasm")) });
+  const nn = await loadModule(args.site, "build the wasm preset or pass --site");
   return new nn.Model(fs.readFileSync(args.weights, "utf8"), args.activation);
 }
 

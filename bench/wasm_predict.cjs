@@ -17,6 +17,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { performance } = require("node:perf_hooks");
+const { loadModule } = require("./lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -73,12 +74,8 @@ function time(fn, iterations, rounds = 5) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const script = path.join(args.module, "nn.js");
-  if (!fs.existsSync(script)) throw new Error(`${script} not found (build the wasm preset or pass --module)`);
-
   const t0 = performance.now();
-  const createNNModule = require(script);
-  const Module = await createNNModule({ wasmBinary: fs.readFileSync(path.join(args.module, "nn.wasm")) });
+  const Module = await loadModule(args.module, "build the wasm preset or pass --module");
   const startMs = performance.now() - t0;
 
   const json = args.weights ? fs.readFileSync(args.weights, "utf8") : randomWeightsJson([784, 500, 300, 100, 10]);

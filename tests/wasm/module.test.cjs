@@ -22,7 +22,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const zlib = require("node:zlib");
+const { loadModule, readIdx } = require("../../bench/lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
@@ -42,24 +42,8 @@ const PIXELS = SIDE * SIDE;
 
 // --- helpers ---------------------------------------------------------------------------
 
-async function loadModule() {
-  const script = path.join(SITE_DIR, "nn.js");
-  assert.ok(fs.existsSync(script), `${script} not found: build the wasm preset or set NN_SITE_DIR`);
-  const createNNModule = require(script);
-  // Node's fetch cannot load file paths: hand over the binary directly.
-  return createNNModule({ wasmBinary: fs.readFileSync(path.join(SITE_DIR, "nn.wasm")) });
-}
-
-// An IDX file (gzip), checked: {count, rows, cols, data} with data after the header.
-function readIdx(file, expectedMagic) {
-  const bytes = zlib.gunzipSync(fs.readFileSync(file));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  assert.equal(magic, expectedMagic, `${file}: magic 0x${magic.toString(16)}, expected 0x${expectedMagic.toString(16)}`);
-  const dims = (magic & 0xff);
-  const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i));
-  const offset = 4 + 4 * dims;
-  return { shape, data: bytes.subarray(offset) };
+function loadSiteModule() {
+  return loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR");
 }
 
 function readImages(file, count) {
@@ -135,7 +119,7 @@ function syntheticWeightsJson() {
 
 let Module;
 before(async () => {
-  Module = await loadModule();
+  Module = await loadSiteModule();
 });
 
 describe("API and errors", () => {

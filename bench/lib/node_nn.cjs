@@ -1,0 +1,33 @@
+// Shared by the Node programs that use the built WebAssembly module (the benchmarks
+// and tests/wasm): loading the module from a site folder, and reading MNIST's IDX files.
+"use strict";
+
+const fs = require("node:fs");
+const path = require("node:path");
+const zlib = require("node:zlib");
+
+// The module built into `siteDir` (nn.js + nn.wasm). `hint` says how to get it when
+// it is missing. Node's fetch cannot load file paths, so the binary is handed over.
+async function loadModule(siteDir, hint) {
+  const script = path.join(siteDir, "nn.js");
+  if (!fs.existsSync(script)) throw new Error(`${script} not found (${hint})`);
+  return require(script)({ wasmBinary: fs.readFileSync(path.join(siteDir, "nn.wasm")) });
+}
+
+// An IDX file (gzip), checked: {shape, data} with data after the header.
+function readIdx(file, expectedMagic) {
+  if (!fs.existsSync(file)) throw new Error(`${file} not found (set MNIST_DIR; scripts/get_mnist.sh fetches it)`);
+  const bytes = zlib.gunzipSync(fs.readFileSync(file));
+  const magic = bytes.length >= 4 ? bytes.readUInt32BE(0) : -1;
+  if (magic !== expectedMagic) {
+    throw new Error(`${file}: expected IDX magic 0x${expectedMagic.toString(16)}, got 0x${magic.toString(16)}`);
+  }
+  const dims = magic & 0xff;
+  const shape = Array.from({ length: dims }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
+  const data = bytes.subarray(4 + 4 * dims);
+  const expected = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== expected) throw new Error(`${file}: expected ${expected} data bytes for shape ${shape.join("x")}, got ${data.length}`);
+  return { shape, data };
+}
+
+module.exports = { loadModule, readIdx };
