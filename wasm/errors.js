@@ -37,8 +37,13 @@ function nnInstallErrorWrappers() {
   Model.prototype = NativeModel.prototype;
   Module["Model"] = Model;
 
-  ["sizes", "predict", "predictCanvas"].forEach(function (name) {
-    NativeModel.prototype[name] = nnCheckedFunction(NativeModel.prototype[name]);
+  // Every method the bindings register on Model (embind's own, such as delete(), live
+  // on the prototype's prototype and are left alone).
+  Object.getOwnPropertyNames(NativeModel.prototype).forEach(function (name) {
+    var method = NativeModel.prototype[name];
+    if (name !== "constructor" && typeof method === "function") {
+      NativeModel.prototype[name] = nnCheckedFunction(method);
+    }
   });
   ["normalizeCanvas", "originalInput"].forEach(function (name) {
     Module[name] = nnCheckedFunction(Module[name]);
