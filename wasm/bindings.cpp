@@ -99,11 +99,8 @@ bool is_array_like(const val& v) {
 std::size_t length_of(const val& v) { return v["length"].as<std::size_t>(); }
 
 // Copies a JS array of numbers into wasm memory (one TypedArray.set, converting as JS does).
-void copy_from_js(const val& from, float* to, std::size_t n) {
-  val(emscripten::typed_memory_view(n, to)).call<void>("set", from);
-}
-
-void copy_from_js(const val& from, std::uint8_t* to, std::size_t n) {
+template <class T>
+void copy_from_js(const val& from, T* to, std::size_t n) {
   val(emscripten::typed_memory_view(n, to)).call<void>("set", from);
 }
 
@@ -171,12 +168,14 @@ class Model {
   val predict(const val& input) {
     if (!is_array_like(input)) {
       throw nn::Error("expected " + std::to_string(inputs()) +
-                      " input values (a Float32Array or Array) or 3136 RGBA bytes, got " + describe(input));
+                      " input values (a Float32Array or Array) or " + std::to_string(kDigitRgbaBytes) +
+                      " RGBA bytes, got " + describe(input));
     }
     const std::size_t n = length_of(input);
     if (is_byte_array(input)) {  // bytes are always RGBA, never 0..255 pixel values
       if (n != kDigitRgbaBytes) {
-        throw nn::Error("expected a Uint8Array of 3136 RGBA bytes (28 x 28 x 4) or a Float32Array of " +
+        throw nn::Error("expected a Uint8Array of " + std::to_string(kDigitRgbaBytes) +
+                        " RGBA bytes (28 x 28 x 4) or a Float32Array of " +
                         std::to_string(inputs()) + " input values, got " + std::to_string(n) + " bytes");
       }
       read_rgba(input, nn::kDigitSide, nn::kDigitSide, bytes_);
