@@ -101,9 +101,11 @@ export class View {
   /** The 28x28 network input, 1 = ink, drawn white on black as MNIST stores it. */
   #drawInput(input) {
     const image = this.inputCtx.createImageData(28, 28);
+    const rgba = image.data;
     for (let i = 0; i < 784; i++) {
       const v = Math.round(255 * Math.min(1, Math.max(0, input[i])));
-      image.data.set([v, v, v, 255], 4 * i);
+      rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
+      rgba[4 * i + 3] = 255;
     }
     this.inputCtx.putImageData(image, 0, 0);
   }
