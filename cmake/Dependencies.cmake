@@ -23,13 +23,10 @@ if(EMSCRIPTEN)
   nn_host_header_library(fast_float fast_float fast_float.h)
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
-  find_package(nlohmann_json 3 REQUIRED)  # tests: an independent JSON reader to check against
   find_path(FAST_FLOAT_INCLUDE_DIR fast_float/fast_float.h REQUIRED)
   add_library(fast_float INTERFACE IMPORTED)
   target_include_directories(fast_float SYSTEM INTERFACE "${FAST_FLOAT_INCLUDE_DIR}")
-endif()
 
-if(NOT EMSCRIPTEN)
   find_package(Threads REQUIRED)
   find_package(OpenMP REQUIRED COMPONENTS CXX)
   find_package(ZLIB REQUIRED)

@@ -8,6 +8,7 @@
 #                   object that throws or catches, so it is set for nn_core too.
 option(NN_WASM_SIMD "Compile the WebAssembly module with 128-bit SIMD (-msimd128)" ON)
 
+set(NN_WASM_FLAGS -O3 -fexceptions $<$<BOOL:${NN_WASM_SIMD}>:-msimd128>)
 add_library(nn_wasm_flags INTERFACE)
-target_compile_options(nn_wasm_flags INTERFACE -O3 -fexceptions $<$<BOOL:${NN_WASM_SIMD}>:-msimd128>)
-target_link_options(nn_wasm_flags INTERFACE -O3 -fexceptions $<$<BOOL:${NN_WASM_SIMD}>:-msimd128>)
+target_compile_options(nn_wasm_flags INTERFACE ${NN_WASM_FLAGS})
+target_link_options(nn_wasm_flags INTERFACE ${NN_WASM_FLAGS})
