@@ -45,10 +45,6 @@ export class DrawingPad {
     canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   }
 
-  get drawing() {
-    return this.pointerId !== null;
-  }
-
   setEnabled(enabled) {
     this.enabled = enabled;
     this.canvas.classList.toggle('disabled', !enabled);
