@@ -4,15 +4,14 @@
 # (mnist-to-csv --binarize) byte for byte on the real MNIST test set.
 # Env (set by ctest): BUILD_DIR, SOURCE_DIR (repo root), MNIST_DIR (the real MNIST .gz files).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 : "${BUILD_DIR:?}" "${SOURCE_DIR:?}" "${MNIST_DIR:?}"
 binarize="$SOURCE_DIR/scripts/binarize.py"
 to_csv="$BUILD_DIR/trainer/mnist-to-csv"
-[[ -f "$MNIST_DIR/t10k-images-idx3-ubyte.gz" ]] ||
-  { echo "FAIL: no MNIST in MNIST_DIR=$MNIST_DIR (configure with -DNN_MNIST_DIR=<folder>, or run scripts/get_mnist.sh)" >&2; exit 1; }
+need_mnist t10k-images-idx3-ubyte.gz
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 echo "== hand-made CSV"
 # The header is kept as is; labels are kept; pixels >= 127 become 255, others 0.

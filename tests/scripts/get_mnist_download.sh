@@ -4,11 +4,10 @@
 # a wrong file in the destination is replaced, and a corrupted mirror is rejected.
 # Env (set by ctest): SOURCE_DIR (repo root), MNIST_DIR (the real MNIST .gz files).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 : "${SOURCE_DIR:?set SOURCE_DIR to the repo root}" "${MNIST_DIR:?set MNIST_DIR to the MNIST folder}"
 get_mnist="$SOURCE_DIR/scripts/get_mnist.sh"
-[[ -f "$MNIST_DIR/train-images-idx3-ubyte.gz" ]] ||
-  { echo "FAIL: no MNIST in MNIST_DIR=$MNIST_DIR (configure with -DNN_MNIST_DIR=<folder>, or run scripts/get_mnist.sh)" >&2; exit 1; }
-export no_proxy="127.0.0.1,localhost" NO_PROXY="127.0.0.1,localhost"
+need_mnist train-images-idx3-ubyte.gz
 
 declare -A sha256=(
   [train-images-idx3-ubyte.gz]=440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609
@@ -27,7 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A localhost port with nothing listening on it (bound, then released).
 dead_port() {

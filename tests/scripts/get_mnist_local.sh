@@ -4,17 +4,16 @@
 # also be used in place, and a folder with a missing or wrong file fails clearly.
 # Env (set by ctest): SOURCE_DIR (repo root), MNIST_DIR (the real MNIST .gz files).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 : "${SOURCE_DIR:?set SOURCE_DIR to the repo root}" "${MNIST_DIR:?set MNIST_DIR to the MNIST folder}"
 get_mnist="$SOURCE_DIR/scripts/get_mnist.sh"
-[[ -f "$MNIST_DIR/train-images-idx3-ubyte.gz" ]] ||
-  { echo "FAIL: no MNIST in MNIST_DIR=$MNIST_DIR (configure with -DNN_MNIST_DIR=<folder>, or run scripts/get_mnist.sh)" >&2; exit 1; }
+need_mnist train-images-idx3-ubyte.gz
 real_mnist="$MNIST_DIR"
 files=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz
        t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Any use of the network would go through curl: make it fail loudly and leave a mark.
 mkdir "$work/bin"

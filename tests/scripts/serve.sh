@@ -4,9 +4,9 @@
 # env PORT, refuses a missing folder or one without index.html, and stops cleanly on kill.
 # Env (set by ctest): SOURCE_DIR (repo root).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 : "${SOURCE_DIR:?set SOURCE_DIR to the repo root}"
 serve="$SOURCE_DIR/scripts/serve.py"
-export no_proxy="127.0.0.1,localhost" NO_PROXY="127.0.0.1,localhost"
 
 work="$(mktemp -d)"
 pid=""
@@ -15,7 +15,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 site="$work/site"
 mkdir "$site"
