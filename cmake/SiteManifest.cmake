@@ -14,6 +14,12 @@ foreach(var SITE_DIR TEMPLATE)
   endif()
 endforeach()
 
+# GLOB's RELATIVE needs an absolute folder (a relative one lists nothing).
+get_filename_component(SITE_DIR "${SITE_DIR}" ABSOLUTE)
+get_filename_component(TEMPLATE "${TEMPLATE}" ABSOLUTE)
+if(NOT EXISTS "${SITE_DIR}/index.html")
+  message(FATAL_ERROR "SiteManifest.cmake: ${SITE_DIR}: no index.html (is it the built site?)")
+endif()
 file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${SITE_DIR}" "${SITE_DIR}/*")
 list(SORT files)
 set(listing "")
