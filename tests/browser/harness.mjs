@@ -121,6 +121,21 @@ export const STROKES = {
   seven: [[90, 70], [170, 68], [250, 70], [215, 150], [185, 220], [165, 290]],
 };
 
+/**
+ * One finger dragged through `points` (page CSS pixels) with CDP touch events, as a
+ * phone sends them. With `release: false` the finger stays down (a stroke in progress).
+ */
+export async function touchDrag(page, points, { release = true } = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  const [x0, y0] = points[0];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
+  for (const [x, y] of points.slice(1)) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+  }
+  if (release) await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
 /** Counts the canvas pixels darker than mid-grey. */
 export function countInk(page, selector = '#drawingCanvas') {
   return page.evaluate((sel) => {
