@@ -293,6 +293,48 @@ describe('a broken model or module', () => {
       /Could not load the model .*model\.nnm: HTTP 404.*my_weights\.json: HTTP 404/,
       '**/assets/{model.nnm,my_weights.json}'));
 
+  /** A weights JSON of the given layer sizes, every weight `w` and bias 0. */
+  function modelJson(sizes, w = 0.01) {
+    const layers = {};
+    for (let k = 0; k + 1 < sizes.length; k++) {
+      layers[`W${k}`] = new Array(sizes[k] * sizes[k + 1]).fill(w);
+      layers[`b${k}`] = new Array(sizes[k + 1]).fill(0);
+    }
+    return JSON.stringify(layers);
+  }
+  const BOTH_MODELS = '**/assets/{model.nnm,my_weights.json}';
+  const serve = (body) => (route) => route.fulfill({ status: 200, contentType: 'application/json', body });
+
+  test('a model with 5 outputs is refused, saying the page needs 784 -> ... -> 10', () =>
+    expectError(serve(modelJson([784, 3, 5])),
+      /is a 784 -> 3 -> 5 network; this page needs 784 inputs \(28x28 pixels\) and 10 outputs/, BOTH_MODELS));
+
+  test('a model with 4 inputs is refused, saying the page needs 784 -> ... -> 10', () =>
+    expectError(serve(modelJson([4, 2, 10])), /is a 4 -> 2 -> 10 network; this page needs 784 inputs/, BOTH_MODELS));
+
+  test('a model whose outputs overflow never shows "NaN %"', async () => {
+    const { page, context, problems, state } =
+      await openPage(DESKTOP, (p) => p.route(BOTH_MODELS, serve(modelJson([784, 10], 3e38))));
+    try {
+      if (state === 'ready') {
+        await drawMouseStroke(page, STROKES.seven); // the live guess runs at the stroke's end
+        await page.waitForSelector('#prediction:not([data-digit=""]), #status[data-state="error"]');
+      }
+      const shown = `${await page.textContent('#prediction')} ${await page.textContent('#probabilities')}`;
+      assert.doesNotMatch(shown, /NaN/);
+      if (await page.getAttribute('#status', 'data-state') === 'error') {
+        // Refused at load or at the first guess: said plainly, drawing switched off.
+        assert.match(await page.textContent('#status'), /not valid|no valid answer|finite/);
+        assert.equal(await page.isDisabled('#predictBtn'), true);
+      } else {
+        assert.match(await page.textContent('#prediction .caption'), /^\d+(\.\d)? % sure$/);
+      }
+      assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), [], 'no uncaught error');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a missing nn.js shows the error state', () =>
     expectError((route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }),
       /Could not load the WebAssembly module/, '**/nn.js'));
