@@ -7,8 +7,10 @@
 // page reloads itself (js/offline.js). Nobody keeps an old model once online again.
 //
 // Requests are answered from the cache first (instant on a slow link, and offline),
-// then from the network; the network's answers for this site are kept. The model is
-// found at install time as the page finds it: model.nnm, else my_weights.json.
+// then from the network. The model is found at install time as the page finds it:
+// model.nnm, else my_weights.json. The worker's scope is the site's folder: on
+// localhost, another project later served at the same address gets this page until
+// the worker is removed (DevTools > Application > Service workers > Unregister).
 
 const VERSION = 'dev';
 const FILES = [];
@@ -18,6 +20,7 @@ const PREFIX = 'digitnn-';
 const CACHE = PREFIX + VERSION;
 const SCOPE = new URL(self.registration.scope);
 const INDEX = new URL('index.html', SCOPE).href;
+const MODEL_URLS = MODELS.map((file) => new URL(file, SCOPE).href);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -61,6 +64,8 @@ async function answer(request) {
   const hit = await cache.match(isPage ? INDEX : request, { ignoreSearch: isPage, ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  // Keep a model the install did not find (one added to the site later); nothing else:
+  // whatever else shares this origin (another project on localhost:8080) stays fresh.
+  if (response.ok && MODEL_URLS.includes(request.url.split(/[?#]/)[0])) await cache.put(request, response.clone());
   return response;
 }
