@@ -107,7 +107,7 @@ function showError(err) {
 }
 
 async function start() {
-  view.setStatus('loading', 'Loading the network…');
+  view.setStatus('loading', 'Loading…');
   try {
     predictor = await loadPredictor();
   } catch (err) {

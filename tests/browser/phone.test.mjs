@@ -106,6 +106,28 @@ describe('the answer stays in sight while a finger draws', () => {
     });
   }
 
+  test('the canvas does not move when the page becomes ready (drawing may start before)', async () => {
+    const context = await browser.newContext({ ...PHONE, viewport: { width: 360, height: 640 } });
+    try {
+      const page = await context.newPage();
+      // Hold the model back a little, to look at the page while it loads.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route('**/assets/{model.nnm,my_weights.json}', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(server.url);
+      await page.waitForSelector('#status[data-state="loading"]');
+      const loading = await placement(page, '#drawingCanvas');
+      release();
+      assert.equal(await waitForLoad(page), 'ready');
+      assert.equal((await placement(page, '#drawingCanvas')).box, loading.box, 'the canvas moved');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a two-finger pinch on the canvas neither zooms nor scrolls the page', async () => {
     const context = await browser.newContext({ ...PHONE, viewport: { width: 360, height: 640 } });
     try {
