@@ -122,7 +122,8 @@ async function start() {
   if (pad.hasInk) predict(); // drawn while loading
   registerServiceWorker({
     canReload: () => !pad.hasInk,
-    onUpdate: () => view.setStatus('ready', 'A new version is ready: reload the page to use it.'),
+    // Short, so that the header keeps its one line on a phone and the canvas does not move.
+    onUpdate: () => view.setStatus('ready', 'Updated: reload'),
   });
 }
 
