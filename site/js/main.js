@@ -5,19 +5,22 @@
 // window.nnTimings (milliseconds, for the tests and bench/browser_ready.mjs):
 //   readyMs        navigation start -> network ready (null until then)
 //   moduleMs, fetchMs, parseMs   load steps: wasm compile+start, model fetch, model parse
+//   modelUrl, modelBytes, sizes  which model file was loaded, its size, its layer sizes
 //   lastPredictMs  the latest guess: read the canvas, normalise, forward pass
 //   predictMs      every guess so far (at most the last 1000)
 
 import { DrawingPad } from './drawing.js';
 import { FrameThrottle } from './throttle.js';
 import { LoadError, loadPredictor } from './model.js';
+import { registerServiceWorker } from './offline.js';
 import { View } from './view.js';
 
 const LIVE_INTERVAL_MS = 100;
 const KEPT_TIMINGS = 1000;
 
 const timings = {
-  readyMs: null, moduleMs: null, fetchMs: null, parseMs: null, lastPredictMs: null, predictMs: [],
+  readyMs: null, moduleMs: null, fetchMs: null, parseMs: null, modelUrl: null, modelBytes: null, sizes: null,
+  lastPredictMs: null, predictMs: [],
 };
 window.nnTimings = timings;
 
@@ -39,7 +42,13 @@ const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
 function predict() {
   if (!predictor) return;
   const start = performance.now();
-  const result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+  let result;
+  try {
+    result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+  } catch (err) {
+    showError(err);
+    return;
+  }
   if (!result) {
     view.showEmpty();
     return;
@@ -60,8 +69,10 @@ function clear() {
 
 function showTimings() {
   const ms = (x) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
+  const kb = (timings.modelBytes / 1024).toFixed(0);
   let text = `Ready in ${ms(timings.readyMs)} (module ${ms(timings.moduleMs)}, ` +
-    `model fetch ${ms(timings.fetchMs)} + parse ${ms(timings.parseMs)})`;
+    `model fetch ${ms(timings.fetchMs)} + parse ${ms(timings.parseMs)}) · ` +
+    `${timings.sizes.join('-')} network, ${timings.modelUrl.split('/').pop()} ${kb} KB`;
   if (timings.lastPredictMs != null) text += ` · last guess ${ms(timings.lastPredictMs)}`;
   view.setTimings(text);
 }
@@ -84,25 +95,36 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'c' || e.key === 'C' || e.key === 'Escape') clear();
 });
 
+/** A model that cannot load or answer: the reason on the page, drawing switched off. */
+function showError(err) {
+  console.error(err);
+  const message = err instanceof LoadError ? err.message : `Unexpected error: ${err?.message ?? err}`;
+  view.setStatus('error', message, err?.hint ?? '');
+  view.showEmpty('No guesses: the network did not load');
+  pad.setEnabled(false);
+  setReady(false);
+  predictor = null;
+}
+
 async function start() {
-  view.setStatus('loading', 'Loading the network…');
+  view.setStatus('loading', 'Loading…');
   try {
     predictor = await loadPredictor();
   } catch (err) {
-    console.error(err);
-    const message = err instanceof LoadError ? err.message : `Unexpected error: ${err?.message ?? err}`;
-    view.setStatus('error', message, err?.hint ?? '');
-    view.showEmpty('No guesses: the network did not load');
-    pad.setEnabled(false);
-    setReady(false);
+    showError(err);
     return;
   }
   performance.mark('nn:ready');
   Object.assign(timings, predictor.loadTimings, { readyMs: performance.now() });
-  view.setStatus('ready', 'Ready. Draw a digit in the box.');
+  view.setStatus('ready', 'Ready');
   showTimings();
   setReady(true);
   if (pad.hasInk) predict(); // drawn while loading
+  registerServiceWorker({
+    canReload: () => !pad.hasInk,
+    // Short, so that the header keeps its one line on a phone and the canvas does not move.
+    onUpdate: () => view.setStatus('ready', 'Updated: reload'),
+  });
 }
 
 start();

@@ -4,12 +4,22 @@
 //
 // Contract of nn.js (a classic Emscripten script, not an ES module):
 //   globalThis.createNNModule(opts) -> Promise<Module>
-//   new Module.Model(jsonBytes)     throws Error(message) on a bad model
+//   new Module.Model(bytes)         the compact model or the weights JSON; throws Error on a bad one
+//   model.sizes()                   layer sizes, inputs first, e.g. [784, 500, 300, 100, 10]
 //   Module.normalizeCanvas(rgba, w, h) -> Float32Array(784) in [0, 1], or null if no ink
 //   model.predict(Float32Array(784))   -> Float32Array(10) probabilities
+//
+// The model: assets/model.nnm (the compact format nn-convert writes), or, when a site
+// has none (HTTP 404), the trainer's assets/my_weights.json as it is.
 
 export const MODULE_URL = new URL('../nn.js', import.meta.url);
-export const MODEL_URL = new URL('../assets/my_weights.json', import.meta.url);
+export const MODEL_URLS = [
+  new URL('../assets/model.nnm', import.meta.url),
+  new URL('../assets/my_weights.json', import.meta.url),
+];
+/** What the page feeds the network and reads from it: 28x28 pixels in, digits 0-9 out. */
+export const INPUTS = 784;
+export const OUTPUTS = 10;
 
 /** Thrown for load failures; `hint` says what the person running the site can do. */
 export class LoadError extends Error {
@@ -67,52 +77,81 @@ async function loadModule() {
   }
 }
 
-async function fetchModelBytes(url) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (err) {
-    throw new LoadError(`Could not fetch the model ${url.pathname}: ${err.message}`);
+/**
+ * The first of `urls` that the server has. A 404 moves on to the next one, and so does
+ * a network error (offline, the service worker holds whichever model the site has).
+ * @returns {Promise<{url: URL, bytes: Uint8Array}>}
+ */
+async function fetchModelBytes(urls) {
+  const failures = [];
+  for (const url of urls) {
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (err) {
+      failures.push(`${url.pathname}: ${err.message}`);
+      continue;
+    }
+    if (response.ok) {
+      // Bytes, not text: the module reads them directly (a compact model is binary; a
+      // JSON one is read as UTF-8 without building a multi-megabyte JS string).
+      return { url, bytes: new Uint8Array(await response.arrayBuffer()) };
+    }
+    failures.push(`${url.pathname}: HTTP ${response.status} ${response.statusText}`.trim());
+    if (response.status !== 404) break; // a broken model.nnm is reported, not papered over
   }
-  if (!response.ok) {
-    throw new LoadError(
-      `Could not load the model ${url.pathname}: HTTP ${response.status} ${response.statusText}`.trim(),
-      'Train one with the trainer (--weight-path site/assets/my_weights.json) and rebuild the site.');
-  }
-  // Bytes, not text: the module reads UTF-8 directly, which skips building a
-  // multi-megabyte JS string and encoding it again.
-  return new Uint8Array(await response.arrayBuffer());
+  throw new LoadError(`Could not load the model ${failures.join('; ')}`,
+    'Train one (scripts/train_page_model.sh), convert it with nn-convert to site/assets/model.nnm ' +
+    'and rebuild the site.');
 }
 
 function parseModel(Module, bytes, url) {
+  let model;
   try {
-    return new Module.Model(bytes);
+    model = new Module.Model(bytes);
   } catch (err) {
     throw new LoadError(`The model ${url.pathname} is not valid: ${err?.message ?? err}`,
-      'Write it again with the trainer\'s --weight-path option.');
+      'Write it again with the trainer (--weight-path) or nn-convert.');
   }
+  checkShape(model, url);
+  return model;
+}
+
+/** The page draws 28x28 digits and shows ten bars: any other network cannot answer it. */
+function checkShape(model, url) {
+  const sizes = Array.from(model.sizes());
+  if (sizes[0] === INPUTS && sizes[sizes.length - 1] === OUTPUTS) return;
+  model.delete();
+  throw new LoadError(
+    `The model ${url.pathname} is a ${sizes.join(' -> ')} network; this page needs ` +
+    `${INPUTS} inputs (28x28 pixels) and ${OUTPUTS} outputs (the digits 0 to 9).`,
+    `Train one with --network-structure ${INPUTS} ... ${OUTPUTS}.`);
 }
 
 /**
  * Loads the module and the model in parallel; resolves to a Predictor.
  * Timings (ms) land in performance measures "nn:module", "nn:fetch", "nn:parse".
  */
-export async function loadPredictor(modelUrl = MODEL_URL) {
+export async function loadPredictor(modelUrls = MODEL_URLS) {
   if (typeof WebAssembly !== 'object') {
     throw new LoadError('This browser has no WebAssembly support.', 'Try a current browser.');
   }
   const modulePromise = timed('nn:module', loadModule);
-  const textPromise = timed('nn:fetch', () => fetchModelBytes(modelUrl));
+  const modelPromise = timed('nn:fetch', () => fetchModelBytes(modelUrls));
   // Wait for both so that a failure in either is reported, not left unhandled.
-  const [moduleResult, textResult] = await Promise.allSettled([modulePromise, textPromise]);
+  const [moduleResult, modelResult] = await Promise.allSettled([modulePromise, modelPromise]);
   if (moduleResult.status === 'rejected') throw moduleResult.reason;
-  if (textResult.status === 'rejected') throw textResult.reason;
+  if (modelResult.status === 'rejected') throw modelResult.reason;
   const Module = moduleResult.value;
-  const model = await timed('nn:parse', async () => parseModel(Module, textResult.value, modelUrl));
+  const { url, bytes } = modelResult.value;
+  const model = await timed('nn:parse', async () => parseModel(Module, bytes, url));
   return new Predictor(Module, model, {
     moduleMs: measured('nn:module'),
     fetchMs: measured('nn:fetch'),
     parseMs: measured('nn:parse'),
+    modelUrl: url.pathname,
+    modelBytes: bytes.length,
+    sizes: Array.from(model.sizes()),
   });
 }
 
@@ -133,6 +172,13 @@ export class Predictor {
     // Normalise once and reuse the 28x28 input for both the forward pass and the view.
     const input = this.Module.normalizeCanvas(image.data, image.width, image.height);
     if (input == null) return null;
-    return { input, probabilities: this.model.predict(input) };
+    const probabilities = this.model.predict(input);
+    // A model with huge weights can overflow to NaN: say so rather than show "NaN %".
+    if (probabilities.length !== OUTPUTS || !probabilities.every(Number.isFinite)) {
+      throw new LoadError('The network gave no valid answer for this drawing ' +
+        `(probabilities ${Array.from(probabilities, (p) => p.toFixed(3)).join(', ')}).`,
+        'The model\'s weights are probably too large: train it again.');
+    }
+    return { input, probabilities };
   }
 }

@@ -16,6 +16,10 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SITE_DIR = path.resolve(ROOT, process.env.NN_SITE_DIR ?? 'build/wasm/site');
 export const CHROMIUM = process.env.NN_CHROMIUM ?? '/usr/bin/chromium';
 export const CANVAS_SIZE = 336; // #drawingCanvas bitmap, pixels
+/** The models the page looks for, in its order (site/js/model.js). */
+export const MODEL_FILES = ['assets/model.nnm', 'assets/my_weights.json'];
+/** The one the page loads from this site. */
+export const SITE_MODEL = MODEL_FILES.find((f) => existsSync(path.join(SITE_DIR, f))) ?? MODEL_FILES[0];
 
 /** Throws, saying what to do, unless the site, module, model and browser are all there. */
 export function checkPrerequisites() {
@@ -23,14 +27,16 @@ export function checkPrerequisites() {
     [path.join(SITE_DIR, 'index.html'), 'build the site: cmake --preset wasm && cmake --build --preset wasm'],
     [path.join(SITE_DIR, 'nn.js'), 'build the module: cmake --preset wasm && cmake --build --preset wasm'],
     [path.join(SITE_DIR, 'nn.wasm'), 'build the module: cmake --preset wasm && cmake --build --preset wasm'],
-    [path.join(SITE_DIR, 'assets', 'my_weights.json'),
-      'train a model with the trainer (--weight-path site/assets/my_weights.json), then rebuild the site'],
+    [MODEL_FILES.map((f) => path.join(SITE_DIR, f)),
+      'train a model (scripts/train_page_model.sh site/assets/my_weights.json), convert it with nn-convert ' +
+      'to site/assets/model.nnm, then rebuild the site'],
     [CHROMIUM, 'install Chromium (apt-get install chromium) or set NN_CHROMIUM'],
   ];
-  const missing = need.filter(([file]) => !existsSync(file));
+  // A list of files: any one of them will do.
+  const missing = need.filter(([file]) => ![file].flat().some((f) => existsSync(f)));
   if (missing.length) {
     throw new Error('browser tests cannot run, missing:\n' +
-      missing.map(([file, hint]) => `  ${file}\n    hint: ${hint}`).join('\n'));
+      missing.map(([file, hint]) => `  ${[file].flat().join(' or ')}\n    hint: ${hint}`).join('\n'));
   }
 }
 
@@ -114,6 +120,21 @@ export const STROKES = {
   one: [[170, 50], [168, 120], [166, 190], [165, 286]],
   seven: [[90, 70], [170, 68], [250, 70], [215, 150], [185, 220], [165, 290]],
 };
+
+/**
+ * One finger dragged through `points` (page CSS pixels) with CDP touch events, as a
+ * phone sends them. With `release: false` the finger stays down (a stroke in progress).
+ */
+export async function touchDrag(page, points, { release = true } = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  const [x0, y0] = points[0];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
+  for (const [x, y] of points.slice(1)) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+  }
+  if (release) await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
 
 /** Counts the canvas pixels darker than mid-grey. */
 export function countInk(page, selector = '#drawingCanvas') {

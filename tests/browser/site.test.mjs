@@ -9,12 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  CANVAS_SIZE, PHONE, STROKES, canvasToPage, checkPrerequisites, countInk, drawMouseStroke,
-  launchBrowser, startServer, waitForLoad,
+  CANVAS_SIZE, PHONE, SITE_MODEL, STROKES, canvasToPage, checkPrerequisites, countInk, drawMouseStroke,
+  launchBrowser, startServer, touchDrag, waitForLoad,
 } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1100, height: 800 } };
-const MODEL_GLOB = '**/assets/my_weights.json';
+const MODEL_GLOB = `**/${SITE_MODEL}`;
 
 let server;
 let browser;
@@ -38,7 +38,12 @@ async function openPage(options = DESKTOP, setup = async () => {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    // A site without the compact model answers its request with 404 before the page
+    // falls back to my_weights.json: the browser logs that, and it is expected.
+    const fallback = SITE_MODEL !== 'assets/model.nnm' && m.location().url.endsWith('/assets/model.nnm');
+    if (m.type() === 'error' && !fallback) problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await setup(page);
   await page.goto(server.url);
@@ -211,18 +216,6 @@ describe('a working site', () => {
 });
 
 describe('on a phone', () => {
-  /** One finger drag through CDP, in page (CSS) pixels. */
-  async function touchDrag(page, points) {
-    const cdp = await page.context().newCDPSession(page);
-    const [x0, y0] = points[0];
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
-    for (const [x, y] of points.slice(1)) {
-      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
-    }
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    await cdp.detach();
-  }
-
   /** A vertical drag downwards in steps, as a finger would (page pixels). */
   const verticalPath = (x, y0, y1, n = 12) =>
     Array.from({ length: n + 1 }, (_, i) => [x, y0 + ((y1 - y0) * i) / n]);
@@ -240,7 +233,7 @@ describe('on a phone', () => {
       assert.deepEqual(problems, []);
 
       // Control: the same drag on the page's header does scroll, so the check above means something.
-      const header = await page.locator('.intro').boundingBox();
+      const header = await page.locator('.page-header').boundingBox();
       await touchDrag(page, verticalPath(header.x + 40, header.y + header.height, header.y - 100 + header.height));
       await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 2000 });
     }, PHONE);
@@ -293,11 +286,54 @@ describe('a broken model or module', () => {
 
   test('invalid JSON shows the error state with the parser\'s message', () =>
     expectError((route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"W0": [0.1, 0.2' }),
-      /my_weights\.json is not valid: \S+/));
+      /(model\.nnm|my_weights\.json) is not valid: \S+/, '**/assets/{model.nnm,my_weights.json}'));
 
-  test('a missing model (404) shows the error state', () =>
+  test('a missing model (404 for both model files) shows the error state', () =>
     expectError((route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }),
-      /Could not load the model .*my_weights\.json: HTTP 404/));
+      /Could not load the model .*model\.nnm: HTTP 404.*my_weights\.json: HTTP 404/,
+      '**/assets/{model.nnm,my_weights.json}'));
+
+  /** A weights JSON of the given layer sizes, every weight `w` and bias 0. */
+  function modelJson(sizes, w = 0.01) {
+    const layers = {};
+    for (let k = 0; k + 1 < sizes.length; k++) {
+      layers[`W${k}`] = new Array(sizes[k] * sizes[k + 1]).fill(w);
+      layers[`b${k}`] = new Array(sizes[k + 1]).fill(0);
+    }
+    return JSON.stringify(layers);
+  }
+  const BOTH_MODELS = '**/assets/{model.nnm,my_weights.json}';
+  const serve = (body) => (route) => route.fulfill({ status: 200, contentType: 'application/json', body });
+
+  test('a model with 5 outputs is refused, saying the page needs 784 -> ... -> 10', () =>
+    expectError(serve(modelJson([784, 3, 5])),
+      /is a 784 -> 3 -> 5 network; this page needs 784 inputs \(28x28 pixels\) and 10 outputs/, BOTH_MODELS));
+
+  test('a model with 4 inputs is refused, saying the page needs 784 -> ... -> 10', () =>
+    expectError(serve(modelJson([4, 2, 10])), /is a 4 -> 2 -> 10 network; this page needs 784 inputs/, BOTH_MODELS));
+
+  test('a model whose outputs overflow never shows "NaN %"', async () => {
+    const { page, context, problems, state } =
+      await openPage(DESKTOP, (p) => p.route(BOTH_MODELS, serve(modelJson([784, 10], 3e38))));
+    try {
+      if (state === 'ready') {
+        await drawMouseStroke(page, STROKES.seven); // the live guess runs at the stroke's end
+        await page.waitForSelector('#prediction:not([data-digit=""]), #status[data-state="error"]');
+      }
+      const shown = `${await page.textContent('#prediction')} ${await page.textContent('#probabilities')}`;
+      assert.doesNotMatch(shown, /NaN/);
+      if (await page.getAttribute('#status', 'data-state') === 'error') {
+        // Refused at load or at the first guess: said plainly, drawing switched off.
+        assert.match(await page.textContent('#status'), /not valid|no valid answer|finite/);
+        assert.equal(await page.isDisabled('#predictBtn'), true);
+      } else {
+        assert.match(await page.textContent('#prediction .caption'), /^\d+(\.\d)? % sure$/);
+      }
+      assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), [], 'no uncaught error');
+    } finally {
+      await context.close();
+    }
+  });
 
   test('a missing nn.js shows the error state', () =>
     expectError((route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }),
