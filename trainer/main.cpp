@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "nn/data_io.hpp"
+#include "nn/model_io.hpp"
 #include "nn/error.hpp"
 #include "nn/init.hpp"
 #include "nn/sgd.hpp"
@@ -59,7 +60,7 @@ void check_writable_dir(const std::string& path) {
 }
 
 int evaluate_only(const Options& o) {
-  const nn::Network net = nn::load_weights(o.evaluate_path, nn::parse_activation(o.activation));
+  const nn::Network net = nn::load_model(o.evaluate_path, nn::parse_activation(o.activation));
   std::printf("loaded %s: %zu layers, %ld parameters\n", o.evaluate_path.c_str(), net.layers().size(),
               net.parameter_count());
   for (const std::string& path : {o.validation_path, o.test_path}) {

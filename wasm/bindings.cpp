@@ -1,10 +1,10 @@
 // The WebAssembly module: embind bindings over libnn. No math here: parsing, input
-// normalisation and the forward pass are libnn's (nn::parse_weights, nn::ink_from_rgba,
+// normalisation and the forward pass are libnn's (nn::parse_model, nn::ink_from_rgba,
 // nn::normalize_digit, nn::original_input, nn::forward).
 //
 // JS API (see nn.d.ts):
 //   const Module = await createNNModule();
-//   const model = new Module.Model(jsonText, "re-lu");   // parses once
+//   const model = new Module.Model(bytesOrJsonText, "re-lu");   // .nnm or JSON, parsed once
 //   model.predict(input)              -> Float32Array(10)
 //   model.predictCanvas(rgba, w, h)   -> Float32Array(10) | null (no ink)
 //   Module.normalizeCanvas(rgba, w, h) -> Float32Array(784) | null
@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -32,7 +33,7 @@
 #include "nn/error.hpp"
 #include "nn/image.hpp"
 #include "nn/network.hpp"
-#include "nn/weights_io.hpp"
+#include "nn/model_io.hpp"
 
 using emscripten::val;
 
@@ -132,18 +133,23 @@ bool normalize_canvas(const val& rgba, int width, int height, std::vector<std::u
   return nn::normalize_digit(ink, width, height, out);
 }
 
-std::string text_of(const val& json) {
-  if (json.isString()) return json.as<std::string>();
-  if (is_byte_array(json)) {  // UTF-8 bytes, e.g. new Uint8Array(await response.arrayBuffer())
-    std::string text(length_of(json), '\0');
-    copy_from_js(json, reinterpret_cast<std::uint8_t*>(text.data()), text.size());
-    return text;
+// The model's bytes: a compact file or weights JSON (told apart by content, see
+// nn::parse_model), as a Uint8Array or ArrayBuffer, or the JSON as a string.
+std::string bytes_of(const val& model) {
+  if (model.isString()) return model.as<std::string>();
+  const val bytes = model.instanceof(val::global("ArrayBuffer")) ? val::global("Uint8Array").new_(model) : model;
+  if (is_byte_array(bytes)) {  // e.g. new Uint8Array(await response.arrayBuffer())
+    std::string out(length_of(bytes), '\0');
+    copy_from_js(bytes, reinterpret_cast<std::uint8_t*>(out.data()), out.size());
+    return out;
   }
-  throw nn::Error("expected the weights JSON as a string or Uint8Array, got " + describe(json));
+  throw nn::Error("expected the weights JSON as a string or Uint8Array, or a compact model (.nnm) as a "
+                  "Uint8Array or ArrayBuffer, got " + describe(model));
 }
 
-nn::Activation activation_of(const val& name) {
-  if (name.isUndefined() || name.isNull()) return nn::Activation::ReLU;
+// undefined or null: re-lu for JSON, the file's own for a compact model.
+std::optional<nn::Activation> activation_of(const val& name) {
+  if (name.isUndefined() || name.isNull()) return std::nullopt;
   if (!name.isString()) throw nn::Error("expected the activation name as a string, got " + describe(name));
   return nn::parse_activation(name.as<std::string>());
 }
@@ -151,8 +157,8 @@ nn::Activation activation_of(const val& name) {
 // A parsed network with its scratch buffers: predictions reuse them instead of allocating.
 class Model {
  public:
-  Model(const val& json, const val& activation)
-      : net_(nn::parse_weights(text_of(json), activation_of(activation), "weights JSON")),
+  Model(const val& model, const val& activation)
+      : net_(nn::parse_model(bytes_of(model), activation_of(activation), "model")),
         input_(net_.inputs()) {}
 
   val sizes() const {

@@ -3,13 +3,13 @@
 // defines the global createNNModule; in Node, `require("./nn.js")` returns it.
 //
 // Every method that fails throws a JS Error whose message is libnn's, e.g.
-// "weights JSON: missing b0 (found W0)" or "expected 784 input values, got 783".
+// "model: missing b0 (found W0)" or "expected 784 input values, got 783".
 // Returned arrays are copies: they stay valid after further calls.
 //
 // Usage: const createNNModule = require("./nn.js");            // Node (CommonJS)
 //        <script src="nn.js"></script> then createNNModule(...)  // page or worker (a global)
 //        const nn = await createNNModule({ wasmBinary });
-//        const model = new nn.Model(jsonText);
+//        const model = new nn.Model(new Uint8Array(await (await fetch("model.nnm")).arrayBuffer()));
 
 /** Loads and instantiates the module. */
 declare function createNNModule(options?: createNNModule.NNModuleOptions): Promise<createNNModule.NNModule>;
@@ -65,12 +65,16 @@ declare namespace createNNModule {
 
   interface ModelConstructor {
     /**
-     * Parses the weights JSON in the original's format: {"W0": [...], "b0": [...], ...}, each a flat
-     * array, W_k row-major (inputs x outputs). `activation` is the hidden layers' activation:
-     * "re-lu" (default), "sigmoid", "tanh", "linear" or "leaky-re-lu".
-     * Throws an Error on malformed JSON, inconsistent shapes or an unknown activation.
+     * Parses a model, told apart by content: a compact model (.nnm: nn-convert's output, the
+     * bytes as a Uint8Array or ArrayBuffer, e.g. from fetch(...).arrayBuffer()), or the weights
+     * JSON in the original's format, {"W0": [...], "b0": [...], ...}, each a flat array, W_k
+     * row-major (inputs x outputs), as a string or its UTF-8 bytes. `activation` is the hidden
+     * layers' activation: "re-lu", "sigmoid", "tanh", "linear" or "leaky-re-lu"; by default
+     * "re-lu" for JSON and the file's own for a compact model (which must match when given).
+     * Throws an Error on a malformed, truncated or corrupt file, inconsistent shapes or an
+     * unknown activation.
      */
-    new (json: string | Uint8Array, activation?: string): Model;
+    new (model: Uint8Array | ArrayBuffer | string, activation?: string): Model;
   }
 
   interface NNModule {
