@@ -5,10 +5,10 @@
 // the header's sizes imply (nothing is allocated before that), then the checksum, then
 // the values themselves while decoding.
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -33,6 +33,13 @@ constexpr std::array<std::pair<std::string_view, Encoding>, 4> kEncodings{{
 // The file's activation codes, in the order of the format's table.
 constexpr std::array<Activation, 5> kActivationCodes{Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
                                                      Activation::Linear, Activation::LeakyReLU};
+
+// std::bit_cast, which Emscripten 3.1.6's C++ library lacks.
+float float_from_bits(std::uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
 
 std::string hex_bytes(std::string_view bytes, std::size_t max) {
   std::string out;
@@ -228,7 +235,7 @@ class CompactReader {
     return static_cast<std::uint32_t>(u8(at)) | static_cast<std::uint32_t>(u8(at + 1)) << 8 |
            static_cast<std::uint32_t>(u8(at + 2)) << 16 | static_cast<std::uint32_t>(u8(at + 3)) << 24;
   }
-  float f32(std::size_t at) const { return std::bit_cast<float>(u32(at)); }
+  float f32(std::size_t at) const { return float_from_bits(u32(at)); }
 
   [[noreturn]] void fail(const std::string& what) const { throw Error(source_ + ": " + what); }
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
@@ -309,8 +316,8 @@ float half_to_float(std::uint16_t h) {
     const float v = static_cast<float>(mantissa) * 0x1p-24f;
     return sign ? -v : v;
   }
-  if (exponent == 31) return std::bit_cast<float>(sign | 0x7F800000u | mantissa << 13);  // inf / NaN
-  return std::bit_cast<float>(sign | (exponent + 112) << 23 | mantissa << 13);            // rebias 15 -> 127
+  if (exponent == 31) return float_from_bits(sign | 0x7F800000u | mantissa << 13);  // inf / NaN
+  return float_from_bits(sign | (exponent + 112) << 23 | mantissa << 13);            // rebias 15 -> 127
 }
 
 }  // namespace detail

@@ -155,7 +155,9 @@ describe("every hidden activation", () => {
     it(activation, async (t) => {
       const file = path.join(tmp, `r-${activation}.onnx`);
       execFileSync(tool("convert"), [path.join(tmp, "r.json"), file, "--activation", activation]);
-      compare(await onnxProbs(file, input, COUNT), nativeProbs(path.join(tmp, "r.json"), images, COUNT, "--activation", activation), t);
+      const p = await onnxProbs(file, input, COUNT);
+      compare(p, nativeProbs(path.join(tmp, "r.json"), images, COUNT, "--activation", activation), t);
+      assert.ok(p.data.some((v) => v > 0.05 && v < 0.95), "every probability is saturated: the comparison would prove little");
     });
   }
 });

@@ -34,8 +34,10 @@ const TOOLS = { trainer: "trainer/trainer", convert: "trainer/nn-convert", probs
 const tool = (name) => path.join(NATIVE_BUILD, TOOLS[name]);
 const N = 200;            // test images compared
 const SAME_FILE = 1e-5;   // wasm vs native, both reading the same .nnm
-// Each encoding's stated tolerance against the float model: max |p - p_float| (README).
-const ENCODINGS = { float32: 1e-5, float16: 5e-3, int8: 2e-2, int4: 0.25 };
+// Each encoding's stated tolerance against the float model (README): per image, d = max |p - p_float|
+// over the 10 probabilities, bounded on every image (float32, float16) or on 99 % of them (int8, int4:
+// an image between two digits may change its answer).
+const ENCODINGS = { float32: [1e-5, "every"], float16: [5e-3, "every"], int8: [2e-2, "99 %"], int4: [0.25, "99 %"] };
 const PIXELS = 784;
 const INV_255 = Math.fround(1 / 255);
 
@@ -107,7 +109,7 @@ describe("compact files in the module", () => {
     try {
       assert.deepEqual(fromText.predict(x), fromBytes.predict(x));
       const d = maxAbsDiff(fromText.predict(x), reference);
-      assert.ok(d > 0 && d <= ENCODINGS.int8, `int8 vs float: ${d}`);
+      assert.ok(d > 0 && d <= ENCODINGS.int8[0], `int8 vs float: ${d}`);
     } finally {
       fromText.delete();
       fromBytes.delete();
@@ -171,28 +173,31 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     inputs = Array.from({ length: N }, (_, i) => Float32Array.from(data.subarray(i * PIXELS, (i + 1) * PIXELS), (v) => v * INV_255));
   });
 
-  for (const [encoding, tolerance] of Object.entries(ENCODINGS)) {
-    it(`${encoding}: the module matches native libnn, and the float model within ${tolerance}`, (t) => {
+  for (const [encoding, [tolerance, which]] of Object.entries(ENCODINGS)) {
+    it(`${encoding}: the module matches native libnn, and the float model within ${tolerance} (${which})`, (t) => {
       const file = path.join(tmp, `w-${encoding}.nnm`);
       convert(weights(), file, "--encoding", encoding);
       const native = nativeProbs(file);
       const float = nativeProbs(weights());
       const model = new Module.Model(fs.readFileSync(file));
-      let same = 0, fromFloat = 0;
+      let same = 0;
+      const d = [];
       try {
         assert.deepEqual(model.sizes(), [784, 64, 32, 10]);
         inputs.forEach((input, i) => {
           const p = model.predict(input);
           same = Math.max(same, maxAbsDiff(p, native[i]));
-          fromFloat = Math.max(fromFloat, maxAbsDiff(p, float[i]));
+          d.push(maxAbsDiff(p, float[i]));
         });
       } finally {
         model.delete();
       }
-      t.diagnostic(`max |wasm - native| = ${same.toExponential(2)}, max |p - p_float| = ${fromFloat.toExponential(2)}`);
+      d.sort((a, b) => a - b);
+      const worst = d[d.length - 1], p99 = d[Math.floor(d.length * 0.99)];
+      t.diagnostic(`max |wasm - native| = ${same.toExponential(2)}, |p - p_float|: max ${worst.toExponential(2)}, 99 % ${p99.toExponential(2)}`);
       assert.ok(same <= SAME_FILE, `wasm vs native on the same file: ${same}`);
-      assert.ok(fromFloat <= tolerance, `${encoding} vs float: ${fromFloat}`);
-      if (encoding !== "float32") assert.ok(fromFloat > 0, "a lossy encoding changed nothing");
+      assert.ok((which === "every" ? worst : p99) <= tolerance, `${encoding} vs float: max ${worst}, 99 % ${p99}`);
+      if (encoding !== "float32") assert.ok(worst > 0, "a lossy encoding changed nothing");
     });
   }
 });
