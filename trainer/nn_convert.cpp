@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("IN", in, "Model to read: weights JSON or a compact model")->required();
   app.add_option("OUT", out, "File to write: .nnm (compact), .onnx (ONNX) or .json (weights JSON)")->required();
   auto* encoding_option = app.add_option("--encoding", encoding_text,
-                                         "Weights in a .nnm file: float32, float16, int8 (default) or int4");
+                                         "Weights in a .nnm file: float32, float16, int8 (default), int4 (a scale per unit) or "
+                                         "int4-b32 (a scale per unit and block of 32 inputs)");
   app.add_option("--activation", activation_text,
                  "Hidden activation of a JSON model (re-lu by default); a .nnm file stores its own");
   CLI11_PARSE(app, argc, argv);

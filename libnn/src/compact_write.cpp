@@ -1,5 +1,5 @@
 // Writing the compact model format (see compact_model.hpp for the byte layout):
-// float16 rounding, per-unit scales for int8 / int4, and the atomic file write.
+// float16 rounding, scales for int8 / int4 / int4-b32, and the atomic file write.
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -82,17 +82,32 @@ float best_scale(const Row& row, int levels) {
   return best;
 }
 
-void put_quantised(std::string& out, const Eigen::MatrixXf& w, int levels) {
-  const Eigen::Index rows = w.rows(), cols = w.cols();
-  std::vector<float> scales(static_cast<std::size_t>(rows));
-  for (Eigen::Index j = 0; j < rows; ++j) {
-    scales[static_cast<std::size_t>(j)] = best_scale({w.data() + j, cols, rows}, levels);
-    put_f32(out, scales[static_cast<std::size_t>(j)]);
+// Scales, then codes. A scale per unit j (float32), or for int4-b32 per block b of 32
+// inputs and unit j (float16, at b O + j; the codes use the scale as rounded to float16).
+void put_quantised(std::string& out, const Eigen::MatrixXf& w, Encoding encoding, const std::string& name) {
+  const int levels = encoding == Encoding::Int8 ? 127 : 7;
+  const auto rows = static_cast<std::size_t>(w.rows()), cols = static_cast<std::size_t>(w.cols());
+  const bool half = encoding == Encoding::Int4Block32;
+  const std::size_t blocks = detail::scale_blocks(encoding, cols), span = half ? detail::kScaleBlock : cols;
+  std::vector<float> scales(rows * blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    for (std::size_t j = 0; j < rows; ++j) {
+      const auto count = static_cast<Eigen::Index>(std::min(span, cols - b * span));
+      float& scale = scales[b * rows + j];
+      scale = best_scale({w.data() + b * span * rows + j, count, w.rows()}, levels);
+      if (!half) {
+        put_f32(out, scale);
+      } else {
+        const std::uint16_t bits = float_to_half(scale, name + " scale " + std::to_string(b * rows + j));
+        put_u16(out, bits);
+        scale = detail::half_to_float(bits);
+      }
+    }
   }
   const float* v = w.data();
   const auto count = static_cast<std::size_t>(w.size());
   auto code = [&](std::size_t n) {
-    const float scale = scales[n % static_cast<std::size_t>(rows)];
+    const float scale = scales[n / rows / span * rows + n % rows];
     return scale == 0 ? 0 : std::clamp(static_cast<int>(std::lround(v[n] / scale)), -levels, levels);
   };
   if (levels == 127) {
@@ -152,8 +167,9 @@ std::string compact_bytes(const Network& net, Encoding encoding) {
           put_u16(out, float_to_half(w[n], wk + "[" + std::to_string(n) + "]"));
         }
         break;
-      case Encoding::Int8: put_quantised(out, layer.W, 127); break;
-      case Encoding::Int4: put_quantised(out, layer.W, 7); break;
+      case Encoding::Int8:
+      case Encoding::Int4:
+      case Encoding::Int4Block32: put_quantised(out, layer.W, encoding, wk); break;
     }
   }
   put_u32(out, crc32(out));

@@ -24,7 +24,8 @@ using ::testing::StartsWith;
 using nn::Encoding;
 using nn::test::error_of;
 
-constexpr Encoding kEncodings[] = {Encoding::Float32, Encoding::Float16, Encoding::Int8, Encoding::Int4};
+constexpr Encoding kEncodings[] = {Encoding::Float32, Encoding::Float16, Encoding::Int8, Encoding::Int4,
+                                   Encoding::Int4Block32};
 
 // Weights of a trained network's magnitude: uniform in +-0.2, a few outliers, biases +-0.5.
 nn::Network random_network(std::vector<int> sizes, std::uint64_t seed,
@@ -116,14 +117,16 @@ TEST(CompactModel, FileSizesFollowTheEncoding) {
   EXPECT_EQ(nn::compact_bytes(net, Encoding::Float16).size(), header + 4 * units + 2 * weights);
   EXPECT_EQ(nn::compact_bytes(net, Encoding::Int8).size(), header + 8 * units + weights);
   EXPECT_EQ(nn::compact_bytes(net, Encoding::Int4).size(), header + 8 * units + weights / 2);
+  const std::size_t blocks = 500 * 25 + 300 * 16 + 100 * 10 + 10 * 4;  // units x ceil(I / 32)
+  EXPECT_EQ(nn::compact_bytes(net, Encoding::Int4Block32).size(), header + 4 * units + 2 * blocks + weights / 2);
 }
 
 // Lossy encodings: float16 rounds each weight to 11 significant bits; int8 / int4 give
-// each output unit at most 255 / 15 distinct values, each within half a step of the
-// weight unless clipped. Biases stay float32.
+// each output unit at most 255 / 15 distinct values (int4-b32: each block of 32 inputs),
+// each within half a step of the weight unless clipped. Biases stay float32.
 TEST(CompactModel, LossyEncodingsStayCloseToTheWeights) {
-  const nn::Network net = random_network({30, 20, 10}, 4);
-  for (Encoding e : {Encoding::Float16, Encoding::Int8, Encoding::Int4}) {
+  const nn::Network net = random_network({70, 20, 10}, 4);
+  for (Encoding e : {Encoding::Float16, Encoding::Int8, Encoding::Int4, Encoding::Int4Block32}) {
     SCOPED_TRACE(std::string(nn::encoding_name(e)));
     const nn::Network back = nn::parse_compact(nn::compact_bytes(net, e));
     for (std::size_t k = 0; k < net.layers().size(); ++k) {
@@ -142,9 +145,10 @@ TEST(CompactModel, LossyEncodingsStayCloseToTheWeights) {
           }
         } else {
           const int levels = e == Encoding::Int8 ? 127 : 7;
-          EXPECT_LE(values.size(), static_cast<std::size_t>(2 * levels + 1));
-          EXPECT_LE(q.row(j).cwiseAbs().maxCoeff(), max * 1.0001f);
-          EXPECT_LE(mean_error, max / levels / 2) << "unit " << j;  // at most half a step on average
+          const std::size_t blocks = e == Encoding::Int4Block32 ? (static_cast<std::size_t>(w.cols()) + 31) / 32 : 1;
+          EXPECT_LE(values.size(), blocks * static_cast<std::size_t>(2 * levels + 1));
+          EXPECT_LE(q.row(j).cwiseAbs().maxCoeff(), max * 1.001f);  // int4-b32: scales rounded to float16
+          EXPECT_LE(mean_error, max / static_cast<float>(levels) / 2) << "unit " << j;  // at most half a step, on average
         }
       }
     }
@@ -234,7 +238,8 @@ TEST_F(CompactRejects, HeaderFields) {
     return with_checksum(b);
   };
   EXPECT_EQ(parse_error(with(4, 2)), "m.nnm: byte 4: unsupported version 2 (this reader reads version 1)");
-  EXPECT_EQ(parse_error(with(6, 4)), "m.nnm: byte 6: unknown encoding 4 (expected 0 float32, 1 float16, 2 int8 or 3 int4)");
+  EXPECT_EQ(parse_error(with(6, 5)),
+            "m.nnm: byte 6: unknown encoding 5 (expected 0 float32, 1 float16, 2 int8, 3 int4 or 4 int4-b32)");
   EXPECT_EQ(parse_error(with(7, 9)),
             "m.nnm: byte 7: unknown activation 9 (expected 0 re-lu, 1 sigmoid, 2 tanh, 3 linear or 4 leaky-re-lu)");
   EXPECT_EQ(parse_error(with(8, 1)), "m.nnm: byte 8: expected 2..64 layer sizes, got 1");
@@ -285,6 +290,11 @@ TEST_F(CompactRejects, ValuesOutsideTheirRange) {
   b[scales + 2] = 0x00;
   b[scales + 3] = 0x7C;  // weight 1 = +inf
   EXPECT_EQ(parse_error(with_checksum(b)), "m.nnm: byte 42: layer 0 weight 1 is not a finite number");
+  // int4-b32's float16 scales: one per unit (5 inputs: one block), after the 4 biases.
+  b = nn::compact_bytes(net_, Encoding::Int4Block32);
+  b[scales + 2] = 0x00;
+  b[scales + 3] = static_cast<char>(0xBC);  // scale 1 = -1.0 in float16
+  EXPECT_EQ(parse_error(with_checksum(b)), "m.nnm: byte 42: layer 0 scale 1 is -1.000000 (expected a finite number >= 0)");
 }
 
 TEST_F(CompactRejects, NonZeroPaddingNibble) {
