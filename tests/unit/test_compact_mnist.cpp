@@ -22,6 +22,7 @@
 
 #include "nn/compact_model.hpp"
 #include "nn/data_io.hpp"
+#include "nn/forward.hpp"
 #include "nn/model_io.hpp"
 #include "nn/random.hpp"
 #include "nn/weights_io.hpp"
