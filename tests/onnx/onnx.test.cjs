@@ -17,7 +17,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const ort = require("onnxruntime-node");
-const { readIdx } = require("../../bench/lib/node_nn.cjs");
+const { readIdx } = require("../lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));

@@ -19,7 +19,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { loadModule, readIdx } = require("../../bench/lib/node_nn.cjs");
+const { loadModule, readIdx } = require("../lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
@@ -132,7 +132,7 @@ describe("compact files in the module", () => {
     ["another activation than asked", () => bytes, /hidden activation is re-lu, but tanh was asked for/, "tanh"],
     ["JSON bytes that are not JSON", () => new TextEncoder().encode("W0 = [1]"), /^model: invalid JSON at byte 0/],
     ["an empty ArrayBuffer", () => new ArrayBuffer(0), /^model: is empty, expected weights JSON$/],
-    ["a DataView", () => new DataView(bytes.buffer), /or a compact model \(\.nnm\) as a Uint8Array or ArrayBuffer, got a DataView/],
+    ["a DataView", () => new DataView(bytes.buffer), /expected the model as a Uint8Array, an ArrayBuffer or a JSON string, got a DataView/],
   ];
   for (const [what, make, message, activation] of bad) {
     it(`rejects ${what} with an Error and keeps working`, () => {
