@@ -20,7 +20,7 @@
 //        [--activation NAME] [--downscale box|bilinear] [--min-accuracy X] [--json]
 //        [--save-examples DIR]
 //
-//   --weights FILE        weights JSON (required)
+//   --weights FILE        the model: weights JSON or compact (.nnm) (required)
 //   --site DIR            folder with nn.js and nn.wasm (default build/wasm/site)
 //   --count N             test digits used (default 10000): the first N, or with --sample
 //                         a random sample of N seeded by --seed
@@ -49,7 +49,7 @@ const EXAMPLES = 12;
 function parseArgs(argv) {
   const args = {
     weights: null, site: path.join(ROOT, "build/wasm/site"), count: 10000, seed: 1, sample: false,
-    activation: "re-lu", downscale: "box", minAccuracy: null, json: false, examples: null,
+    activation: undefined, downscale: "box", minAccuracy: null, json: false, examples: null,
   };
   for (let i = 0; i < argv.length; ++i) {
     const flag = argv[i];
@@ -214,7 +214,8 @@ function encodePng(rgba, width, height) {
 async function loadModel(args) {
   if (!fs.existsSync(args.weights)) throw new Error(`--weights ${args.weights}: file not found`);
   const nn = await loadModule(args.site, "build the wasm preset or pass --site");
-  return { Module: nn, model: new nn.Model(fs.readFileSync(args.weights, "utf8"), args.activation) };
+  // The file's bytes: the module tells a compact model (.nnm) from weights JSON by content.
+  return { Module: nn, model: new nn.Model(fs.readFileSync(args.weights), args.activation) };
 }
 
 async function main() {

@@ -33,7 +33,7 @@ fi
 
 if [[ "${1:-}" != "--native" && -f package.json ]]; then
   if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error  # onnxruntime-node's script only fetches GPU extras
   fi
 fi
 echo "setup: done"

@@ -12,6 +12,7 @@
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 #include "nn/fit.hpp"
+#include "nn/model_io.hpp"
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
 #include "options.hpp"
@@ -73,7 +74,7 @@ std::string structure_of(const nn::Network& net) {
 }
 
 int evaluate_only(const Options& o) {
-  const nn::Network net = nn::load_weights(o.evaluate_path, o.activation);
+  const nn::Network net = nn::load_model(o.evaluate_path, o.activation);
   std::printf("loaded %s: %zu layers, %ld parameters\n", o.evaluate_path.c_str(), net.layers().size(),
               net.parameter_count());
   for (const std::string& path : {o.validation_path, o.test_path}) {

@@ -25,6 +25,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -37,6 +38,7 @@
 #endif
 #include "nn/forward.hpp"
 #include "nn/image.hpp"
+#include "nn/model_io.hpp"
 #include "nn/weights_io.hpp"
 
 using emscripten::val;
@@ -110,6 +112,7 @@ std::vector<std::uint8_t> rgba_of(const val& rgba) {
 }
 
 // The model file's bytes: a Uint8Array or ArrayBuffer (as fetch gives), or the JSON text.
+// A compact model (.nnm) or weights JSON, told apart by content (nn::parse_model).
 std::string model_bytes(const val& model) {
   if (model.isString()) return model.as<std::string>();
   const val bytes = is_instance(model, "ArrayBuffer") ? val::global("Uint8Array").new_(model) : model;
@@ -121,8 +124,9 @@ std::string model_bytes(const val& model) {
   return out;
 }
 
-nn::Activation activation_of(const val& name) {
-  if (name.isUndefined() || name.isNull()) return nn::Activation::ReLU;
+// undefined or null: re-lu for weights JSON, the file's own for a compact model (.nnm).
+std::optional<nn::Activation> activation_of(const val& name) {
+  if (name.isUndefined() || name.isNull()) return std::nullopt;
   if (!name.isString()) throw nn::Error("expected the activation name as a string, got " + describe(name));
   return nn::parse_activation(name.as<std::string>());
 }
@@ -169,7 +173,7 @@ nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_
 class Model {
  public:
   Model(const val& model, const val& activation)
-      : net_(nn::parse_weights(model_bytes(model), activation_of(activation), "weights JSON")) {}
+      : net_(nn::parse_model(model_bytes(model), activation_of(activation), "model")) {}
 
   val sizes() const {
     val out = val::array();

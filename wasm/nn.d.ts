@@ -5,7 +5,7 @@
 // global createNNModule; in Node, `require("./nn.js")` returns it.
 //
 // Every method that fails throws a JS Error whose message is libnn's, e.g.
-// "weights JSON: missing b0 (found W0)" or "expected 784 inputs per sample, got 783".
+// "model: missing b0 (found W0)" or "expected 784 inputs per sample, got 783".
 // Returned arrays are copies: they stay valid after further calls.
 //
 // Usage: const createNNModule = require("./nn.js");            // Node (CommonJS)
@@ -89,11 +89,14 @@ declare namespace createNNModule {
 
   interface ModelConstructor {
     /**
-     * Parses the weights: the bytes of a weights file (Uint8Array or ArrayBuffer, as fetch
-     * gives them) or the JSON text, in the original's format: {"W0": [...], "b0": [...], ...},
-     * each a flat array, W_k row-major (inputs x outputs). `activation` is the hidden layers'
-     * activation: "re-lu" (default), "sigmoid", "tanh", "linear" or "leaky-re-lu".
-     * Throws an Error on a malformed file, inconsistent shapes or an unknown activation.
+     * Parses the weights, told apart by content: the bytes (Uint8Array or ArrayBuffer, as fetch
+     * gives them) of a compact model (.nnm, nn-convert's output) or of a weights file, or the
+     * JSON text, in the original's format: {"W0": [...], "b0": [...], ...}, each a flat array,
+     * W_k row-major (inputs x outputs). `activation` is the hidden layers' activation: "re-lu",
+     * "sigmoid", "tanh", "linear" or "leaky-re-lu"; by default "re-lu" for JSON and the file's
+     * own for a compact model (which must match when given).
+     * Throws an Error on a malformed, truncated or corrupt file, inconsistent shapes or an
+     * unknown activation.
      */
     new (model: Uint8Array | ArrayBuffer | string, activation?: string): Model;
   }

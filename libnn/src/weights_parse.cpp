@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/compact_model.hpp"
 #include "nn/error.hpp"
 #include "nn/weights_io.hpp"
 
@@ -31,6 +32,10 @@ class WeightsReader {
   WeightsReader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
   Arrays read() {
+    if (looks_compact(text_)) {
+      fail("this is a compact model (.nnm, first byte 0x89), expected weights JSON; nn::parse_model and "
+           "nn::load_model read both");
+    }
     skip_space();
     if (at_end()) fail("is empty, expected weights JSON");
     if (peek() != '{') fail("expected a JSON object {\"W0\": [...], \"b0\": [...], ...}, got " + kind(false, "a JSON object"));

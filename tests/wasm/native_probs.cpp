@@ -22,7 +22,7 @@
 #include "nn/error.hpp"
 #include "nn/image.hpp"
 #include "nn/forward.hpp"
-#include "nn/weights_io.hpp"
+#include "nn/model_io.hpp"
 
 namespace {
 
@@ -72,7 +72,7 @@ void print_row(const float* p, Eigen::Index n) {
 }
 
 void run(const Args& a) {
-  const nn::Network net = nn::load_weights(a.weights, a.activation);
+  const nn::Network net = nn::load_model(a.weights, a.activation);
   const nn::Dataset data = nn::load_dataset(a.images);
   if (a.count > data.size()) {
     throw nn::Error(a.images + ": asked for " + std::to_string(a.count) + " images, it has " +

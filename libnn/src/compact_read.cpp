@@ -1,0 +1,330 @@
+// Reading the compact model format (see compact_model.hpp for the byte layout). Part of
+// nn::core: the same reader runs natively and in WebAssembly.
+//
+// Order of checks: header fields one by one, then the file's whole length against what
+// the header's sizes imply (nothing is allocated before that), then the checksum, then
+// the values themselves while decoding.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "compact_layout.hpp"
+#include "nn/compact_model.hpp"
+#include "nn/error.hpp"
+
+namespace nn {
+namespace {
+
+using detail::kCompactHeaderBytes;
+using detail::kMaxLayerSize;
+using detail::kMaxSizes;
+
+constexpr std::array<std::pair<std::string_view, Encoding>, 5> kEncodings{{
+    {"float32", Encoding::Float32},
+    {"float16", Encoding::Float16},
+    {"int8", Encoding::Int8},
+    {"int4", Encoding::Int4},
+    {"int4-b32", Encoding::Int4Block32},
+}};
+
+// The file's activation codes, in the order of the format's table.
+constexpr std::array<Activation, 5> kActivationCodes{Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
+                                                     Activation::Linear, Activation::LeakyReLU};
+
+// std::bit_cast, which Emscripten 3.1.6's C++ library lacks.
+float float_from_bits(std::uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+std::string hex_bytes(std::string_view bytes, std::size_t max) {
+  std::string out;
+  char buf[4];
+  for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
+    std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
+    out += (i ? " " : "") + std::string(buf);
+  }
+  return out.empty() ? "nothing" : out;
+}
+
+std::string sizes_text(const std::vector<int>& sizes) {
+  std::string s;
+  for (int n : sizes) s += (s.empty() ? "" : "-") + std::to_string(n);
+  return s;
+}
+
+class CompactReader {
+ public:
+  CompactReader(std::string_view bytes, const std::string& source) : b_(bytes), source_(source) {}
+
+  Network read() {
+    check_magic();
+    if (b_.size() < kCompactHeaderBytes) {
+      fail("file ends early: a compact model's header takes " + std::to_string(kCompactHeaderBytes) +
+           " bytes, the file has " + std::to_string(b_.size()));
+    }
+    if (const auto version = u16(4); version != kCompactVersion) {
+      fail_at(4, "unsupported version " + std::to_string(version) + " (this reader reads version " +
+                     std::to_string(kCompactVersion) + ")");
+    }
+    const Encoding encoding = read_encoding();
+    const Activation activation = read_activation();
+    const std::vector<int> sizes = read_sizes();
+    check_length(encoding, sizes);
+    check_checksum();
+    return Network(read_layers(encoding, sizes), activation);
+  }
+
+ private:
+  void check_magic() const {
+    const std::string_view magic(kCompactMagic, sizeof kCompactMagic);
+    const std::string_view head = b_.substr(0, magic.size());
+    if (head == magic) return;
+    if (head.size() < magic.size() && magic.starts_with(head) && !head.empty()) {
+      fail("file ends early: " + std::to_string(b_.size()) + " bytes, a compact model starts with the " +
+           std::to_string(kCompactHeaderBytes) + "-byte header");
+    }
+    std::string what = "not a compact model (.nnm): expected the magic bytes " + hex_bytes(magic, 4) +
+                       " at byte 0, got " + hex_bytes(head, 4);
+    const std::size_t first = b_.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && b_[first] == '{') what += " ('{': this looks like weights JSON)";
+    fail(what);
+  }
+
+  Encoding read_encoding() const {
+    const unsigned code = u8(6);
+    if (code >= kEncodings.size()) {
+      fail_at(6, "unknown encoding " + std::to_string(code) + " (expected 0 float32, 1 float16, 2 int8, 3 int4 or 4 int4-b32)");
+    }
+    return kEncodings[code].second;
+  }
+
+  Activation read_activation() const {
+    const unsigned code = u8(7);
+    if (code >= kActivationCodes.size()) {
+      fail_at(7, "unknown activation " + std::to_string(code) +
+                     " (expected 0 re-lu, 1 sigmoid, 2 tanh, 3 linear or 4 leaky-re-lu)");
+    }
+    return kActivationCodes[code];
+  }
+
+  std::vector<int> read_sizes() const {
+    const std::uint32_t n = u32(8);
+    if (n < 2 || n > kMaxSizes) {
+      fail_at(8, "expected 2.." + std::to_string(kMaxSizes) + " layer sizes, got " + std::to_string(n));
+    }
+    const std::size_t end = kCompactHeaderBytes + 4 * std::size_t{n};
+    if (b_.size() < end) {
+      fail("file ends early: the header's " + std::to_string(n) + " layer sizes take bytes " +
+           std::to_string(kCompactHeaderBytes) + ".." + std::to_string(end) + ", the file has " +
+           std::to_string(b_.size()) + " bytes");
+    }
+    std::vector<int> sizes;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t at = kCompactHeaderBytes + 4 * k;
+      const std::uint32_t s = u32(at);
+      if (s < 1 || s > kMaxLayerSize) {
+        fail_at(at, "layer size " + std::to_string(k) + " is " + std::to_string(s) + " (expected 1.." +
+                        std::to_string(kMaxLayerSize) + ")");
+      }
+      sizes.push_back(static_cast<int>(s));
+    }
+    return sizes;
+  }
+
+  // The whole file's length follows from the header: compare before allocating anything.
+  void check_length(Encoding encoding, const std::vector<int>& sizes) const {
+    const std::uint64_t expected = detail::compact_file_bytes(encoding, sizes);
+    const std::string what = "the header (" + sizes_text(sizes) + ", " + std::string(encoding_name(encoding)) +
+                             ") needs " + std::to_string(expected) + " bytes";
+    if (b_.size() < expected) {
+      fail("file ends early: " + what + ", the file has " + std::to_string(b_.size()));
+    }
+    if (b_.size() > expected) {
+      fail(std::to_string(b_.size() - expected) + " unexpected bytes after the end of the model at byte " +
+           std::to_string(expected) + " (" + what + ", the file has " + std::to_string(b_.size()) + ")");
+    }
+  }
+
+  void check_checksum() const {
+    const std::size_t at = b_.size() - 4;
+    const std::uint32_t stored = u32(at), computed = crc32(b_.substr(0, at));
+    if (stored != computed) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "checksum mismatch: expected CRC-32 %08X of bytes 0..%zu, got %08X",
+                    static_cast<unsigned>(computed), at, static_cast<unsigned>(stored));
+      fail_at(at, std::string(buf) + " (the file is corrupt)");
+    }
+  }
+
+  std::vector<Layer> read_layers(Encoding encoding, const std::vector<int>& sizes) {
+    std::size_t at = kCompactHeaderBytes + 4 * sizes.size();
+    std::vector<Layer> layers;
+    for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
+      const Eigen::Index in = sizes[k], out = sizes[k + 1];
+      Layer layer{Eigen::MatrixXf(out, in), Eigen::VectorXf(out)};
+      const std::string name = "layer " + std::to_string(k);
+      for (Eigen::Index j = 0; j < out; ++j, at += 4) layer.b(j) = finite(at, f32(at), name + " bias", j);
+      std::vector<float> scales;
+      if (encoding == Encoding::Int8 || encoding == Encoding::Int4 || encoding == Encoding::Int4Block32) {
+        const bool half = encoding == Encoding::Int4Block32;
+        scales.resize(static_cast<std::size_t>(out * detail::scale_blocks(encoding, in)));
+        for (std::size_t j = 0; j < scales.size(); ++j, at += half ? 2 : 4) {
+          scales[j] = half ? detail::half_to_float(u16(at)) : f32(at);
+          if (!std::isfinite(scales[j]) || scales[j] < 0) {
+            fail_at(at, name + " scale " + std::to_string(j) + " is " + std::to_string(scales[j]) +
+                            " (expected a finite number >= 0)");
+          }
+        }
+      }
+      at = read_weights(encoding, at, name, scales, layer.W);
+      layers.push_back(std::move(layer));
+    }
+    return layers;
+  }
+
+  // W (O x I, column-major) is filled in memory order, which is the file's order i O + j.
+  std::size_t read_weights(Encoding encoding, std::size_t at, const std::string& name,
+                           const std::vector<float>& scales, Eigen::MatrixXf& w) const {
+    float* out = w.data();
+    const auto count = static_cast<std::size_t>(w.size());
+    const auto rows = static_cast<std::size_t>(w.rows());
+    const std::string what = name + " weight";
+    switch (encoding) {
+      case Encoding::Float32:
+        for (std::size_t n = 0; n < count; ++n, at += 4) out[n] = finite(at, f32(at), what, n);
+        return at;
+      case Encoding::Float16:
+        for (std::size_t n = 0; n < count; ++n, at += 2) out[n] = finite(at, detail::half_to_float(u16(at)), what, n);
+        return at;
+      case Encoding::Int8:
+        for (std::size_t n = 0; n < count; ++n, ++at) {
+          const int q = static_cast<std::int8_t>(u8(at));
+          if (q == -128) fail_at(at, what + " " + std::to_string(n) + ": code -128 (expected -127..127)");
+          out[n] = static_cast<float>(q) * scales[n % rows];
+        }
+        return at;
+      case Encoding::Int4:
+      case Encoding::Int4Block32:
+        for (std::size_t n = 0; n < count; ++n) {
+          const std::size_t byte = at + n / 2;
+          const unsigned nibble = (n % 2 ? u8(byte) >> 4 : u8(byte)) & 0xFu;
+          const int q = nibble >= 8 ? static_cast<int>(nibble) - 16 : static_cast<int>(nibble);
+          if (q == -8) fail_at(byte, what + " " + std::to_string(n) + ": code -8 (expected -7..7)");
+          // scale of unit j = n % rows, for int4-b32 in the block of input i = n / rows
+          const std::size_t s = encoding == Encoding::Int4 ? n % rows : n / rows / detail::kScaleBlock * rows + n % rows;
+          out[n] = static_cast<float>(q) * scales[s];
+        }
+        if (count % 2 && (u8(at + count / 2) >> 4) != 0) {
+          fail_at(at + count / 2, name + ": the unused last nibble is " + std::to_string(u8(at + count / 2) >> 4) +
+                                      " (expected 0)");
+        }
+        return at + (count + 1) / 2;
+    }
+    return at;
+  }
+
+  float finite(std::size_t at, float v, const std::string& what, std::size_t index) const {
+    if (!std::isfinite(v)) fail_at(at, what + " " + std::to_string(index) + " is not a finite number");
+    return v;
+  }
+
+  unsigned u8(std::size_t at) const { return static_cast<unsigned char>(b_[at]); }
+  std::uint16_t u16(std::size_t at) const { return static_cast<std::uint16_t>(u8(at) | u8(at + 1) << 8); }
+  std::uint32_t u32(std::size_t at) const {
+    return static_cast<std::uint32_t>(u8(at)) | static_cast<std::uint32_t>(u8(at + 1)) << 8 |
+           static_cast<std::uint32_t>(u8(at + 2)) << 16 | static_cast<std::uint32_t>(u8(at + 3)) << 24;
+  }
+  float f32(std::size_t at) const { return float_from_bits(u32(at)); }
+
+  [[noreturn]] void fail(const std::string& what) const { throw Error(source_ + ": " + what); }
+  [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
+    fail("byte " + std::to_string(at) + ": " + what);
+  }
+
+  std::string_view b_;
+  const std::string& source_;
+};
+
+}  // namespace
+
+Encoding parse_encoding(std::string_view name) {
+  for (const auto& [n, e] : kEncodings) {
+    if (n == name) return e;
+  }
+  std::string known;
+  for (const auto& [n, e] : kEncodings) known += (known.empty() ? "" : ", ") + std::string(n);
+  throw Error("unknown encoding '" + std::string(name) + "' (expected one of: " + known + ")");
+}
+
+std::string_view encoding_name(Encoding e) {
+  for (const auto& [n, enc] : kEncodings) {
+    if (enc == e) return n;
+  }
+  return "?";
+}
+
+std::vector<std::string> encoding_names() {
+  std::vector<std::string> out;
+  for (const auto& [n, e] : kEncodings) out.emplace_back(n);
+  return out;
+}
+
+bool looks_compact(std::string_view bytes) { return !bytes.empty() && bytes[0] == kCompactMagic[0]; }
+
+Network parse_compact(std::string_view bytes, const std::string& source) {
+  return CompactReader(bytes, source).read();
+}
+
+std::uint32_t crc32(std::string_view bytes) {
+  static const std::array<std::uint32_t, 256> table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (const char ch : bytes) c = table[(c ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+namespace detail {
+
+std::uint64_t compact_file_bytes(Encoding encoding, const std::vector<int>& sizes) {
+  std::uint64_t total = kCompactHeaderBytes + 4 * sizes.size() + 4;  // header, sizes, checksum
+  for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
+    const auto in = static_cast<std::uint64_t>(sizes[k]), out = static_cast<std::uint64_t>(sizes[k + 1]);
+    const std::uint64_t n = in * out;  // <= 2^48: sizes are capped at 2^24
+    total += 4 * out;                  // biases
+    switch (encoding) {
+      case Encoding::Float32: total += 4 * n; break;
+      case Encoding::Float16: total += 2 * n; break;
+      case Encoding::Int8: total += 4 * out + n; break;
+      case Encoding::Int4: total += 4 * out + (n + 1) / 2; break;
+      case Encoding::Int4Block32: total += 2 * out * scale_blocks(encoding, in) + (n + 1) / 2; break;
+    }
+  }
+  return total;
+}
+
+float half_to_float(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
+  if (exponent == 0) {  // zero or subnormal: mantissa x 2^-24, exact in float
+    const float v = static_cast<float>(mantissa) * 0x1p-24f;
+    return sign ? -v : v;
+  }
+  if (exponent == 31) return float_from_bits(sign | 0x7F800000u | mantissa << 13);  // inf / NaN
+  return float_from_bits(sign | (exponent + 112) << 23 | mantissa << 13);            // rebias 15 -> 127
+}
+
+}  // namespace detail
+}  // namespace nn
