@@ -15,6 +15,7 @@
 #include "nn/sgd.hpp"
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
+#include "html_report.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -70,9 +71,10 @@ int evaluate_only(const Options& o) {
   return 0;
 }
 
-int train(const Options& o) {
+int train(const Options& o, TrainingRecord* report, const std::string& report_path) {
   const auto t_start = Clock::now();
   check_writable_dir(o.weight_path);
+  check_writable_dir(report_path);
   nn::Network net(o.network_structure, nn::parse_activation(o.activation));
   const nn::Dataset train_set = load(o.train_path, o, o.train_limit);
   nn::check_compatible(net, train_set);
@@ -114,21 +116,29 @@ int train(const Options& o) {
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto t_epoch = Clock::now();
     bar.start("epoch " + std::to_string(epoch));
+    const double learning_rate = sgd.learning_rate;
     const double train_loss = nn::train_epoch(net, train_set, sgd, rng, workspace, [&](std::size_t d, std::size_t n) {
       bar.update(d, n);
     });
     sgd.learning_rate *= o.lr_decay;
     bar.finish();
     const nn::Evaluation val = nn::evaluate(net, validation);
+    const double seconds = seconds_since(t_epoch);
     std::printf("epoch %3d  train loss %.4f  validation loss %.4f  accuracy %.2f %%  %.2f s\n", epoch,
-                train_loss, val.loss, 100.0 * val.accuracy(), seconds_since(t_epoch));
+                train_loss, val.loss, 100.0 * val.accuracy(), seconds);
     std::fflush(stdout);
     if (debug) debug << epoch << ' ' << val.loss << std::endl;
+    if (report) {  // the numbers just printed, and the training set's accuracy (not printed: it costs a pass)
+      report->epochs.push_back({epoch, train_loss, nn::evaluate(net, train_set).accuracy(), val.loss, val.accuracy(),
+                                learning_rate, seconds});
+    }
 
     if (o.num_epochs) continue;
     if (epoch > 1 && val.loss - previous_loss >= o.epsilon) {
       std::printf("early stop: validation loss rose by %.5f (>= epsilon %g); keeping epoch %d's weights\n",
                   val.loss - previous_loss, o.epsilon, best_epoch);
+      if (report) report->note = "Early stop after epoch " + std::to_string(epoch) + ": kept epoch " +
+                                 std::to_string(best_epoch) + "'s weights.";
       net = std::move(*best);
       break;
     }
@@ -140,12 +150,21 @@ int train(const Options& o) {
     }
   }
 
-  print_report(stdout, test ? o.test_path : o.validation_path, nn::evaluate(net, test ? *test : validation));
+  const nn::Evaluation final_eval = nn::evaluate(net, test ? *test : validation);
+  print_report(stdout, test ? o.test_path : o.validation_path, final_eval);
   if (!o.weight_path.empty()) {
     nn::save_weights(net, o.weight_path);
     std::printf("\nweights written to %s\n", o.weight_path.c_str());
   }
   std::printf("total time %.1f s, peak memory %.0f MB\n", seconds_since(t_start), peak_memory_mb());
+  if (report) {
+    report->evaluation_data = test ? o.test_path : o.validation_path;
+    report->confusion = final_eval.confusion;
+    report->evaluation_loss = final_eval.loss;
+    report->total_seconds = seconds_since(t_start);
+    write_html_report(*report, report_path);
+    std::printf("report written to %s\n", report_path.c_str());
+  }
   return 0;
 }
 
@@ -157,11 +176,17 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("trainer ") + NN_VERSION);
   trainer::Options opts;
   trainer::add_options(app, opts);
+  std::string report_path;
+  app.add_option("--report", report_path, "Write an HTML report here (curves, confusion matrix, settings), atomically")
+      ->excludes("--evaluate");
   CLI11_PARSE(app, argc, argv);
+  trainer::TrainingRecord record{.command_line = trainer::shell_command_line(argc, argv),
+                                 .settings = trainer::parse_settings(app.config_to_str(true))};
   try {
     trainer::check_options(opts);
     nn::set_threads(opts.threads);
-    return opts.evaluate_path.empty() ? trainer::train(opts) : trainer::evaluate_only(opts);
+    if (!opts.evaluate_path.empty()) return trainer::evaluate_only(opts);
+    return trainer::train(opts, report_path.empty() ? nullptr : &record, report_path);
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
