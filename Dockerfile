@@ -23,8 +23,9 @@ RUN cmake --preset release -DNN_BUILD_TESTS=OFF \
  && cmake --build --preset release --target trainer \
  && if cmake --build --preset release --target help | grep -q '^nn-convert:'; then \
       cmake --build --preset release --target nn-convert; fi
-RUN if ls site/assets/*.json site/assets/*.nnm >/dev/null 2>&1; then \
-      echo "using the model in the build context:" site/assets/*.json site/assets/*.nnm 2>/dev/null; \
+RUN models=$(ls site/assets/*.json site/assets/*.nnm 2>/dev/null || true); \
+    if [ -n "$models" ]; then \
+      echo "using the model in the build context:" $models; \
     else \
       scripts/get_mnist.sh data/mnist && scripts/train_page_model.sh site/assets/my_weights.json; \
     fi \

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdarg>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -18,11 +19,15 @@ namespace trainer {
 namespace {
 
 // printf into a std::string (GCC 12 has no <format>).
-template <typename... Args>
-std::string fmt(const char* format, Args... args) {
-  const int n = std::snprintf(nullptr, 0, format, args...);
+[[gnu::format(printf, 1, 2)]] std::string fmt(const char* format, ...) {
+  va_list args, copy;
+  va_start(args, format);
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
   std::string s(static_cast<std::size_t>(n) + 1, '\0');
-  std::snprintf(s.data(), s.size(), format, args...);
+  std::vsnprintf(s.data(), s.size(), format, args);
+  va_end(args);
   s.resize(static_cast<std::size_t>(n));
   return s;
 }
@@ -73,7 +78,7 @@ struct Series {
 };
 
 // Chart geometry, in SVG user units (px).
-constexpr double kWidth = 640, kHeight = 300, kLeft = 64, kRight = 16, kTop = 34, kBottom = 44;
+constexpr double kWidth = 640, kHeight = 300, kLeft = 76, kRight = 16, kTop = 34, kBottom = 44;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 
 struct Frame {

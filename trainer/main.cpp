@@ -180,8 +180,9 @@ int main(int argc, char** argv) {
   app.add_option("--report", report_path, "Write an HTML report here (curves, confusion matrix, settings), atomically")
       ->excludes("--evaluate");
   CLI11_PARSE(app, argc, argv);
-  trainer::TrainingRecord record{.command_line = trainer::shell_command_line(argc, argv),
-                                 .settings = trainer::parse_settings(app.config_to_str(true))};
+  trainer::TrainingRecord record;  // filled while training when --report is given
+  record.command_line = trainer::shell_command_line(argc, argv);
+  record.settings = trainer::parse_settings(app.config_to_str(true));
   try {
     trainer::check_options(opts);
     nn::set_threads(opts.threads);

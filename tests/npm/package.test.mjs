@@ -140,7 +140,7 @@ test('a page without a bundler imports node_modules/digitnn/browser.mjs', async 
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
-    await page.waitForSelector('body[data-probs]', { timeout: 20_000 });
+    await page.waitForSelector('body[data-probs]', { state: 'attached', timeout: 20_000 });
     const probs = JSON.parse(await page.getAttribute('body', 'data-probs'));
     assert.deepEqual(errors, []);
     assert.equal(probs.length, 10);
