@@ -4,6 +4,7 @@
 #include <string>
 
 #include "nn/data_io.hpp"
+#include "nn/forward.hpp"
 #include "nn/weights_io.hpp"
 
 int main(int argc, char** argv) try {
