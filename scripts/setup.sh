@@ -5,6 +5,7 @@
 #
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --native   only what the native build and its tests need
+#   scripts/setup.sh --container  only what tests/container/run.sh needs (Docker, debootstrap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,18 @@ native=(build-essential cmake ninja-build pkg-config python3 curl ca-certificate
         libeigen3-dev libcli11-dev nlohmann-json3-dev libfast-float-dev libfccp-dev libgtest-dev
         libbenchmark-dev zlib1g-dev)
 web=(emscripten chromium)
+# The container test makes its base image with debootstrap and builds with Debian's Docker.
+container=(docker.io debootstrap curl ca-certificates)
 
-want=("${native[@]}")
-[[ "${1:-}" == "--native" ]] || want+=("${web[@]}")
-# Node.js and npm: take Debian's only if the machine has no node yet (some ship their own).
-command -v node >/dev/null || want+=(nodejs)
-command -v npm >/dev/null || want+=(npm)
+if [[ "${1:-}" == "--container" ]]; then
+  want=("${container[@]}")
+else
+  want=("${native[@]}")
+  [[ "${1:-}" == "--native" ]] || want+=("${web[@]}")
+  # Node.js and npm: take Debian's only if the machine has no node yet (some ship their own).
+  command -v node >/dev/null || want+=(nodejs)
+  command -v npm >/dev/null || want+=(npm)
+fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -31,7 +38,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [[ "${1:-}" != "--native" && -f package.json ]]; then
+if [[ "${1:-}" == "" && -f package.json ]]; then
   if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error  # onnxruntime-node's script only fetches GPU extras
   fi

@@ -15,6 +15,7 @@
 #include "nn/model_io.hpp"
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
+#include "html_report.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -84,9 +85,10 @@ int evaluate_only(const Options& o) {
   return 0;
 }
 
-int train(const Options& o) {
+int train(const Options& o, TrainingRecord* report, const std::string& report_path) {
   const auto t_start = Clock::now();
   check_writable_dir(o.weight_path);
+  check_writable_dir(report_path);
   nn::Network net(o.network_structure, o.activation);
   const nn::Dataset train_set = load_training(o);
   nn::check_compatible(net, train_set);
@@ -124,6 +126,10 @@ int train(const Options& o) {
                 r.train_loss, r.validation->loss, 100.0 * r.validation->accuracy(), r.seconds);
     std::fflush(stdout);
     if (debug) debug << r.epoch << ' ' << r.validation->loss << std::endl;
+    if (report) {  // the numbers just printed, and the training set's accuracy (not printed: it costs a pass)
+      report->epochs.push_back({r.epoch, r.train_loss, nn::evaluate(net, train_set).accuracy(), r.validation->loss,
+                                r.validation->accuracy(), r.learning_rate, r.seconds});
+    }
     ++epoch;
   };
   const nn::FitResult result = nn::fit(net, train_set, &validation, o.fit, rng, callbacks);
@@ -132,14 +138,24 @@ int train(const Options& o) {
     const double rise = h.back().validation->loss - h[h.size() - 2].validation->loss;
     std::printf("early stop: validation loss rose by %.5f (>= epsilon %g); keeping epoch %d's weights\n", rise,
                 o.fit.epsilon, result.best_epoch);
+    if (report) report->note = "Early stop: kept epoch " + std::to_string(result.best_epoch) + "'s weights.";
   }
 
-  print_report(stdout, test ? o.test_path : o.validation_path, nn::evaluate(net, test ? *test : validation));
+  const nn::Evaluation final_eval = nn::evaluate(net, test ? *test : validation);
+  print_report(stdout, test ? o.test_path : o.validation_path, final_eval);
   if (!o.weight_path.empty()) {
     nn::save_weights(net, o.weight_path);
     std::printf("\nweights written to %s\n", o.weight_path.c_str());
   }
   std::printf("total time %.1f s, peak memory %.0f MB\n", seconds_since(t_start), peak_memory_mb());
+  if (report) {
+    report->evaluation_data = test ? o.test_path : o.validation_path;
+    report->confusion = final_eval.confusion;
+    report->evaluation_loss = final_eval.loss;
+    report->total_seconds = seconds_since(t_start);
+    write_html_report(*report, report_path);
+    std::printf("report written to %s\n", report_path.c_str());
+  }
   return 0;
 }
 
@@ -151,11 +167,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("trainer ") + NN_VERSION);
   trainer::Options opts;
   trainer::add_options(app, opts);
+  std::string report_path;
+  app.add_option("--report", report_path, "Write an HTML report here (curves, confusion matrix, settings), atomically")
+      ->excludes("--evaluate");
   CLI11_PARSE(app, argc, argv);
+  trainer::TrainingRecord record;  // filled while training when --report is given
+  record.command_line = trainer::shell_command_line(argc, argv);
+  record.settings = trainer::parse_settings(app.config_to_str(true));
   try {
     trainer::finish_options(opts);
     nn::set_threads(opts.threads);
-    return opts.evaluate_path.empty() ? trainer::train(opts) : trainer::evaluate_only(opts);
+    if (!opts.evaluate_path.empty()) return trainer::evaluate_only(opts);
+    return trainer::train(opts, report_path.empty() ? nullptr : &record, report_path);
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
