@@ -115,11 +115,7 @@ void read_rgba(const val& rgba, int width, int height, std::vector<std::uint8_t>
     throw nn::Error("expected RGBA bytes (a Uint8ClampedArray, as getImageData gives), got " + describe(rgba));
   }
   const std::size_t n = length_of(rgba);
-  if (width <= 0 || height <= 0 ||
-      n != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
-    throw nn::Error("expected " + std::to_string(width) + " x " + std::to_string(height) +
-                    " x 4 RGBA bytes, got " + std::to_string(n));
-  }
+  nn::check_rgba_size(width, height, n);  // overflow-safe where size_t is 32 bits, canvas bounded
   bytes.resize(n);
   copy_from_js(rgba, bytes.data(), n);
 }
