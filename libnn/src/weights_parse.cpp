@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nn/error.hpp"
+#include "nn/output_bounds.hpp"
 #include "nn/weights_io.hpp"
 
 namespace nn {
@@ -217,7 +218,9 @@ std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
 
 Network parse_weights(std::string_view json, Activation activation, const std::string& source) {
   Arrays arrays = WeightsReader(json, source).read();
-  return Network(to_layers(arrays, source), activation);
+  Network net(to_layers(arrays, source), activation);
+  check_outputs_finite(net, source);  // weights so large that outputs could be inf or NaN
+  return net;
 }
 
 Network load_weights(const std::string& path, Activation activation) {
