@@ -77,12 +77,13 @@ std::uint32_t read_magic(gzFile f, const std::string& path) {
 }
 
 constexpr std::size_t kImagesHeaderBytes = 16;      // magic, count, rows, cols
-constexpr std::size_t kGrowChunk = std::size_t{16} << 20;  // bytes read per step, 16 MiB
+constexpr std::size_t kFirstStep = std::size_t{64} << 10;  // bytes read first, 64 KiB
+constexpr std::size_t kMaxStep = std::size_t{16} << 20;    // then doubling up to 16 MiB per read
 
 // The pixels after an images header: count x rows x cols bytes. Nothing is allocated
 // for a claim the file does not back up: a raw file is sized against its header first,
-// and a gzip file (whose length is unknown until it is inflated) is read in 16 MiB
-// steps, the buffer growing only as data really arrives.
+// and a gzip file (whose length is unknown until it is inflated) is read in steps of
+// 64 KiB doubling to 16 MiB, the buffer growing only as data really arrives.
 void read_pixels(gzFile f, const std::string& path, std::uint32_t count, std::uint32_t rows,
                  std::uint32_t cols, std::vector<std::uint8_t>& out) {
   const std::uint64_t bytes = std::uint64_t{count} * rows * cols;
@@ -99,8 +100,10 @@ void read_pixels(gzFile f, const std::string& path, std::uint32_t count, std::ui
     if (!ec) out.reserve(static_cast<std::size_t>(bytes));  // backed by the file: read without regrowing
   }
   std::size_t done = 0;
+  std::size_t step = kFirstStep;
   while (done < bytes) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(bytes - done, kGrowChunk));
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(bytes - done, step));
+    step = std::min(step * 2, kMaxStep);
     out.resize(done + want);  // geometric growth: at most about twice what has arrived
     const int got = gzread(f, out.data() + done, static_cast<unsigned>(want));
     if (got < 0) {
