@@ -5,6 +5,7 @@
 #
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --native   only what the native build and its tests need
+#   scripts/setup.sh --fuzz     the native build plus clang 14 for the fuzz preset (tests/fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +13,15 @@ native=(build-essential cmake ninja-build pkg-config python3 curl ca-certificate
         libeigen3-dev libcli11-dev nlohmann-json3-dev libfast-float-dev libfccp-dev libgtest-dev
         libbenchmark-dev zlib1g-dev)
 web=(emscripten chromium)
+# The fuzz preset: clang 14 with libFuzzer and the sanitizer runtimes, its OpenMP and linker.
+fuzz=(clang-14 libclang-rt-14-dev libomp-14-dev lld-14)
 
 want=("${native[@]}")
-[[ "${1:-}" == "--native" ]] || want+=("${web[@]}")
+case "${1:-}" in
+  --native) ;;
+  --fuzz) want+=("${fuzz[@]}") ;;
+  *) want+=("${web[@]}" "${fuzz[@]}") ;;
+esac
 # Node.js and npm: take Debian's only if the machine has no node yet (some ship their own).
 command -v node >/dev/null || want+=(nodejs)
 command -v npm >/dev/null || want+=(npm)
@@ -31,7 +38,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [[ "${1:-}" != "--native" && -f package.json ]]; then
+if [[ "${1:-}" != "--native" && "${1:-}" != "--fuzz" && -f package.json ]]; then
   if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
     npm ci --no-audit --no-fund --loglevel=error
   fi

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -24,6 +25,8 @@
 
 namespace nn {
 namespace {
+
+constexpr std::uintmax_t kMaxWeightsFileBytes = std::uintmax_t{1} << 30;  // 1 GiB
 
 using Arrays = std::map<std::string, std::vector<float>>;
 
@@ -226,6 +229,14 @@ Network parse_weights(std::string_view json, Activation activation, const std::s
 Network load_weights(const std::string& path, Activation activation) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
+  // The whole text is read into memory: refuse what no model of ours comes near
+  // (784-500-300-100-10 is 6 MB) before reading it.
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxWeightsFileBytes) {
+    throw Error(path + ": " + std::to_string(size) + " bytes, larger than the limit of " +
+                std::to_string(kMaxWeightsFileBytes >> 20) + " MiB for a weights file");
+  }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw Error(path + ": read failed");

@@ -204,6 +204,16 @@ TEST(WeightsIo, BoundedActivationsBoundTheNextLayer) {
   EXPECT_TRUE(nn::predict(ok, x).allFinite());
 }
 
+// A file over the 1 GiB limit is refused before it is read (a sparse file: no disk used).
+TEST(WeightsIo, RefusesAFileOverTheSizeLimit) {
+  nn::test::TempDir dir;
+  const std::string path = dir.file("huge.json");
+  nn::test::write_file(path, "{");
+  std::filesystem::resize_file(path, (std::uintmax_t{1} << 30) + 1);
+  EXPECT_THAT(nn::test::error_of([&] { nn::load_weights(path, nn::Activation::ReLU); }),
+              HasSubstr(path + ": 1073741825 bytes, larger than the limit of 1024 MiB for a weights file"));
+}
+
 TEST(WeightsIo, LoadNamesTheFile) {
   nn::test::TempDir dir;
   const std::string path = dir.file("bad.json");
