@@ -124,7 +124,15 @@ void ThreadChooser::record(double seconds) {
     }
     return;
   }
-  if (++held_ >= current_hold_) {  // time to look again
+  // While holding, the last few batches are watched: when the load changes so that
+  // the choice becomes clearly slower than the runner-up was, look again at once
+  // instead of paying for the whole hold.
+  recent_[static_cast<std::size_t>(held_) % recent_.size()] = seconds;
+  ++held_;
+  const bool gone_slow = held_ >= static_cast<int>(recent_.size()) &&
+                         median(std::vector<double>(recent_.begin(), recent_.end())) > 1.5 * runner_up_;
+  if (gone_slow) current_hold_ = hold_;
+  if (gone_slow || held_ >= current_hold_) {  // time to look again
     held_ = 0;
     start_probe();
   }
@@ -137,6 +145,10 @@ void ThreadChooser::decide() {
     if (times_[i].empty()) continue;
     const double t = median(times_[i]);
     if (t < best_time) best = i, best_time = t;
+  }
+  runner_up_ = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < candidates_.size(); ++i) {
+    if (i != best && !times_[i].empty()) runner_up_ = std::min(runner_up_, median(times_[i]));
   }
   const int previous = choice_;
   choice_ = candidates_[best];

@@ -62,6 +62,15 @@ TEST(ThreadChooser, ClearlySlowerCandidateIsDroppedAfterOneBatch) {
               ElementsAre(1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1));
 }
 
+TEST(ThreadChooser, AChoiceThatTurnsSlowIsProbedAgainAtOnce) {
+  nn::ThreadChooser c(2, 2, 100);
+  EXPECT_THAT(run(c, 6, {{2, 1.0}, {1, 1.6}}), ElementsAre(2, 2, 1, 1, 2, 2));
+  // Load arrives: two threads now take 5 s. After 2 such batches the median of the last
+  // 4 (1, 1, 5, 5 -> 3 s) is over 1.5 x one thread's 1.6 s: a probe at once (not after
+  // the 100 of the hold), which moves to one thread.
+  EXPECT_THAT(run(c, 2 + 2 + 2 + 2, {{2, 5.0}, {1, 1.6}}), ElementsAre(2, 2, 2, 2, 1, 1, 1, 1));
+}
+
 TEST(ThreadChooser, MedianIgnoresOneSlowBatch) {
   nn::ThreadChooser c(2, 3, 5);
   // One batch on 2 threads is hit by something else (10 s); the median (1 s) still wins.

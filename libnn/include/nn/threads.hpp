@@ -11,6 +11,7 @@
 // so adapting changes only the speed.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <vector>
 
@@ -27,7 +28,9 @@ int threads();
 // candidate is dropped after one batch over twice the best median so far. Then it holds
 // the fastest for `hold` batches,
 // doubling the hold up to `max_hold` while the choice stays the same (so a quiet
-// machine probes rarely) and going back to `hold` when it changes.
+// machine probes rarely) and going back to `hold` when it changes. While holding, the
+// median of the last 4 batches over 1.5x the runner-up's probe median (the load has
+// changed) starts a new probe at once.
 class ThreadChooser {
  public:
   explicit ThreadChooser(int max_threads, int probe = 4, int hold = 100, int max_hold = 1600);
@@ -49,6 +52,8 @@ class ThreadChooser {
   int choice_;                         // held thread count
   int held_ = 0;                       // batches run on the choice so far
   bool decided_ = false;               // a probe has finished
+  double runner_up_ = 0;               // the second-best median of the last probe (s)
+  std::array<double, 4> recent_{};     // the last batch times while holding (s)
 };
 
 namespace detail {
