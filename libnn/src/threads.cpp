@@ -91,6 +91,9 @@ ThreadChooser::ThreadChooser(int max_threads, int probe, int hold, int max_hold)
     if (n >= 1 && std::find(candidates_.begin(), candidates_.end(), n) == candidates_.end()) candidates_.push_back(n);
   }
   times_.resize(candidates_.size());
+  // The first probe starts with one thread: on a busy machine a batch on several can
+  // take ten times as long, and one such batch is then enough to rule them out.
+  choice_ = 1;
   if (candidates_.size() > 1) start_probe();  // one candidate: nothing to probe
 }
 

@@ -24,7 +24,8 @@ int threads();
 
 // The decision: which thread count the next batch runs on, from the measured times of
 // earlier batches. Probes each candidate for `probe` batches (the median decides, so a
-// batch slowed by something else does not), the current choice first; another
+// batch slowed by something else does not), the current choice first (one thread at
+// the start); another
 // candidate is dropped after one batch over twice the best median so far. Then it holds
 // the fastest for `hold` batches,
 // doubling the hold up to `max_hold` while the choice stays the same (so a quiet
