@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "nn/error.hpp"
+#include "nn/forward.hpp"
 #include "nn/network.hpp"
 #include "nn/weights_io.hpp"
 
