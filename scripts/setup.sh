@@ -6,6 +6,7 @@
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --native   only what the native build and its tests need
 #   scripts/setup.sh --container  only what tests/container/run.sh needs (Docker, debootstrap)
+#   scripts/setup.sh --fuzz     the native build plus clang 14 for the fuzz preset (tests/fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,12 +16,16 @@ native=(build-essential cmake ninja-build pkg-config python3 curl ca-certificate
 web=(emscripten chromium)
 # The container test makes its base image with debootstrap and builds with Debian's Docker.
 container=(docker.io debootstrap curl ca-certificates)
+# The fuzz preset: clang 14 with libFuzzer and the sanitizer runtimes, its OpenMP and linker.
+fuzz=(clang-14 libclang-rt-14-dev libomp-14-dev lld-14)
 
-if [[ "${1:-}" == "--container" ]]; then
-  want=("${container[@]}")
-else
-  want=("${native[@]}")
-  [[ "${1:-}" == "--native" ]] || want+=("${web[@]}")
+case "${1:-}" in
+  --container) want=("${container[@]}") ;;
+  --native) want=("${native[@]}") ;;
+  --fuzz) want=("${native[@]}" "${fuzz[@]}") ;;
+  *) want=("${native[@]}" "${web[@]}" "${fuzz[@]}") ;;
+esac
+if [[ "${1:-}" != "--container" ]]; then
   # Node.js and npm: take Debian's only if the machine has no node yet (some ship their own).
   command -v node >/dev/null || want+=(nodejs)
   command -v npm >/dev/null || want+=(npm)

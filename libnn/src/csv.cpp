@@ -1,9 +1,18 @@
 // CSV data sets: the original's format, read with fast-cpp-csv-parser's LineReader
 // (buffered, with read-ahead on a second thread) and a strict field parser.
+//
+// LineReader is fed by a byte source of our own that always ends the data with a
+// newline. Debian's 2016 snapshot of the library scans a last line that has none one
+// byte past the data end; when that stale byte is a newline it loses track of the end
+// and waits forever for its read-ahead thread (fixed upstream in 2021). With a newline
+// guaranteed, every line ends inside the data and that path is never taken.
 #include <libfccp/csv.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <filesystem>
 #include <string>
 
@@ -14,6 +23,37 @@
 
 namespace nn {
 namespace {
+
+// The file's bytes, plus a '\n' after them unless they already end with one.
+class NewlineTerminatedFile : public io::ByteSourceBase {
+ public:
+  explicit NewlineTerminatedFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
+    if (!file_) throw Error(path + ": cannot open: " + std::strerror(errno));
+    std::setvbuf(file_.get(), nullptr, _IONBF, 0);  // LineReader buffers: 16 MiB blocks
+  }
+
+  // Called by LineReader, on its read-ahead thread too; an exception reaches the caller.
+  int read(char* buffer, int size) override {
+    if (ended_ || size <= 0) return 0;
+    auto n = std::fread(buffer, 1, static_cast<std::size_t>(size), file_.get());
+    if (n > 0) last_ = buffer[n - 1];
+    if (n < static_cast<std::size_t>(size)) {
+      if (std::ferror(file_.get())) throw Error(path_ + ": read failed: " + std::strerror(errno));
+      ended_ = true;
+      if (last_ != '\n') buffer[n++] = '\n';  // room: n < size
+    }
+    return static_cast<int>(n);
+  }
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::string path_;
+  std::unique_ptr<std::FILE, Closer> file_;
+  char last_ = '\n';  // an empty file stays empty
+  bool ended_ = false;
+};
 
 std::size_t count_columns(const char* line) {
   std::size_t n = 1;
@@ -131,7 +171,7 @@ Dataset load_csv(const std::string& path) {
   Dataset data;
   data.source = path;
   try {
-    io::LineReader reader(path);
+    io::LineReader reader(path, std::make_unique<NewlineTerminatedFile>(path));
     const char* header = reader.next_line();
     if (!header || is_blank(header)) {
       throw Error(path + ": file is empty (expected a header row, then rows of label,pixels...)");

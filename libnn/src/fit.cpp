@@ -11,6 +11,7 @@
 
 #include "format.hpp"
 #include "nn/error.hpp"
+#include "nn/threads.hpp"
 
 namespace nn {
 namespace {
@@ -89,6 +90,7 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
   std::vector<bool> alive(net.layers().size() - 1, !relu);
   double total = 0;
   for (std::size_t b = 0; b < batches; ++b) {
+    const detail::BatchThreads batch_threads;  // this batch's thread count, adapted to the load
     const std::size_t first = b * batch;
     const std::span<const std::uint32_t> index(order.data() + first, std::min(batch, data.size() - first));
     if (options.augment) {

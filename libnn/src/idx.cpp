@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "input_file.hpp"
 #include "nn/data_io.hpp"
@@ -75,6 +76,46 @@ std::uint32_t read_magic(gzFile f, const std::string& path) {
   return read_u32(f, path, "the IDX header");
 }
 
+constexpr std::size_t kImagesHeaderBytes = 16;      // magic, count, rows, cols
+constexpr std::size_t kFirstStep = std::size_t{64} << 10;  // bytes read first, 64 KiB
+constexpr std::size_t kMaxStep = std::size_t{16} << 20;    // then doubling up to 16 MiB per read
+
+// The pixels after an images header: count x rows x cols bytes. Nothing is allocated
+// for a claim the file does not back up: a raw file is sized against its header first,
+// and a gzip file (whose length is unknown until it is inflated) is read in steps of
+// 64 KiB doubling to 16 MiB, the buffer growing only as data really arrives.
+void read_pixels(gzFile f, const std::string& path, std::uint32_t count, std::uint32_t rows,
+                 std::uint32_t cols, std::vector<std::uint8_t>& out) {
+  const std::uint64_t bytes = std::uint64_t{count} * rows * cols;
+  const auto ends_early = [&](std::uint64_t got) {
+    throw Error(path + ": file ends early while reading pixels: expected " + std::to_string(bytes) +
+                " bytes, got " + std::to_string(got) + " (its header claims " + std::to_string(count) +
+                " images of " + std::to_string(rows) + " x " + std::to_string(cols) + ")");
+  };
+  if (gzdirect(f) == 1) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    const std::uintmax_t available = size > kImagesHeaderBytes ? size - kImagesHeaderBytes : 0;
+    if (!ec && available < bytes) ends_early(available);
+    if (!ec) out.reserve(static_cast<std::size_t>(bytes));  // backed by the file: read without regrowing
+  }
+  std::size_t done = 0;
+  std::size_t step = kFirstStep;
+  while (done < bytes) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(bytes - done, step));
+    step = std::min(step * 2, kMaxStep);
+    out.resize(done + want);  // geometric growth: at most about twice what has arrived
+    const int got = gzread(f, out.data() + done, static_cast<unsigned>(want));
+    if (got < 0) {
+      int code = 0;
+      throw Error(path + ": corrupt or unreadable while reading pixels: " + gzerror(f, &code));
+    }
+    if (got == 0) ends_early(done);
+    done += static_cast<std::size_t>(got);
+  }
+  out.resize(done);
+}
+
 }  // namespace
 
 DataFormat detect_format(const std::string& path) {
@@ -127,10 +168,9 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path)
                 std::to_string(rows) + " x " + std::to_string(cols));
   }
   data.features = static_cast<int>(rows * cols);
-  const std::size_t bytes = std::size_t{count} * rows * cols;
-  data.pixels.resize(bytes);
-  read_exact(img.get(), images_path, data.pixels.data(), bytes, "pixels");
-  expect_end(img.get(), images_path, bytes);
+  read_pixels(img.get(), images_path, count, rows, cols, data.pixels);
+  data.pixels.shrink_to_fit();
+  expect_end(img.get(), images_path, data.pixels.size());
 
   const GzFile lab = open_gz(labels_path);
   const std::uint32_t lmagic = read_magic(lab.get(), labels_path);

@@ -11,11 +11,13 @@ namespace {
 
 constexpr float kInkThreshold = 0.1f;  // faint anti-aliasing dust does not widen the box
 
-void check_size(std::size_t bytes, int width, int height) {
-  if (width <= 0 || height <= 0 ||
-      bytes != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
-    throw Error("expected " + std::to_string(width) + " x " + std::to_string(height) +
-                " x 4 RGBA bytes, got " + std::to_string(bytes));
+// A canvas larger than kMaxCanvasSide on either side is refused before any size is
+// multiplied; the caller reports non-positive sides with the byte count it expected.
+void check_not_too_large(int width, int height) {
+  if (width > kMaxCanvasSide || height > kMaxCanvasSide) {
+    throw Error("canvas of " + std::to_string(width) + " x " + std::to_string(height) +
+                " pixels is larger than the limit of " + std::to_string(kMaxCanvasSide) + " x " +
+                std::to_string(kMaxCanvasSide));
   }
 }
 
@@ -37,8 +39,17 @@ void resample_line(const float* src, int n, std::ptrdiff_t ss, float* dst, int m
 
 }  // namespace
 
+void check_rgba_size(int width, int height, std::size_t byte_count) {
+  check_not_too_large(width, height);
+  // Both sides are at most 4096: the product is at most 2^26 and cannot wrap.
+  if (width <= 0 || height <= 0 || byte_count != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
+    throw Error("expected " + std::to_string(width) + " x " + std::to_string(height) +
+                " x 4 RGBA bytes, got " + std::to_string(byte_count));
+  }
+}
+
 std::vector<float> ink_from_rgba(std::span<const std::uint8_t> rgba, int width, int height) {
-  check_size(rgba.size(), width, height);
+  check_rgba_size(width, height, rgba.size());
   std::vector<float> ink(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
   for (std::size_t i = 0; i < ink.size(); ++i) {
     const std::uint8_t* p = &rgba[i * 4];
@@ -49,13 +60,14 @@ std::vector<float> ink_from_rgba(std::span<const std::uint8_t> rgba, int width, 
 }
 
 Eigen::VectorXf original_input(std::span<const std::uint8_t> rgba) {
-  check_size(rgba.size(), kDigitSide, kDigitSide);
+  check_rgba_size(kDigitSide, kDigitSide, rgba.size());
   Eigen::VectorXf x(kDigitSide * kDigitSide);
   for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = rgba[static_cast<std::size_t>(i) * 4] < 127 ? 1.0f : 0.0f;
   return x;
 }
 
 bool normalize_digit(std::span<const float> ink, int width, int height, Eigen::Ref<Eigen::VectorXf> out) {
+  check_not_too_large(width, height);
   if (width <= 0 || height <= 0 || ink.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {
     throw Error("expected " + std::to_string(width) + " x " + std::to_string(height) + " ink values, got " +
                 std::to_string(ink.size()));

@@ -2,13 +2,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace nn {
 
 void softmax(Eigen::Ref<Eigen::MatrixXf> logits) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
   for (Eigen::Index c = 0; c < logits.cols(); ++c) {
     auto col = logits.col(c).array();
-    col = (col - col.maxCoeff()).exp();  // subtracting the max keeps exp() finite
+    const float top = col.maxCoeff();
+    if (top == kInf) {
+      // inf - inf would be NaN: the limit of softmax as those logits grow is an even
+      // share of the mass among them, none for the rest.
+      col = (col == kInf).cast<float>();
+    } else if (top == -kInf) {
+      col.setOnes();  // every logit -inf: nothing to prefer, the uniform distribution
+    } else {
+      col = (col - top).exp();  // subtracting the max keeps exp() finite
+    }
     col /= col.sum();
   }
 }

@@ -35,6 +35,33 @@ grep -q "$work/bad.csv:3" "$work/out" || fail "the message does not say $work/ba
 leftovers="$(find "$work" -name '*.tmp')"
 [[ -z "$leftovers" ]] || fail "temporary file left behind: $leftovers"
 
+echo "== bad labels, pixels and bytes are rejected with file:line, exit 1, no output"
+# rejects NAME ROW EXPECTED: a file with a good row, then ROW on line 3, must fail with
+# exit status 1 and a message containing NAME.csv:3 and EXPECTED.
+rejects() {
+  local name="$1" row="$2" expected="$3" status=0
+  printf '%s\n' "label,p0,p1" "1,0,255" >"$work/$name.csv"
+  printf '%s\n' "$row" "3,0,0" >>"$work/$name.csv"
+  python3 "$binarize" "$work/$name.csv" >"$work/out" 2>&1 || status=$?
+  [[ $status -eq 1 ]] || fail "$name: exit status $status, expected 1: $(cat "$work/out")"
+  grep -qF "$work/$name.csv:3: $expected" "$work/out" ||
+    fail "$name: expected '$name.csv:3: $expected', got: $(cat "$work/out")"
+  ! grep -q Traceback "$work/out" || fail "$name: a traceback: $(cat "$work/out")"
+  [[ ! -e "$work/${name}_new.csv" ]] || fail "$name: ${name}_new.csv was left behind"
+}
+rejects label12 "12,0,0" "label 12 is outside 0..9"
+rejects label_negative "-1,0,0" "label: expected a whole number 0..9, got '-1'"
+rejects underscore "2,2_55,0" "column 2: pixel: expected a whole number 0..255, got '2_55'"
+rejects plus "2,+7,0" "column 2: pixel: expected a whole number 0..255, got '+7'"
+rejects arabic_digit "2,0,$(printf '\xd9\xa3')" "column 3: pixel: expected a whole number 0..255"
+rejects fullwidth_label "$(printf '\xef\xbc\x95'),0,0" "label: expected a whole number 0..9"
+rejects pixel_256 "2,256,0" "column 2: pixel 256 is outside 0..255"
+rejects latin1 "$(printf '2,0,\xff')" "not UTF-8 text: byte 0xff at column 5"
+# Spaces around a number are fine, as in the trainer's reader.
+printf '%s\n' "label,p0,p1" " 4 , 200,3 " >"$work/spaces.csv"
+python3 "$binarize" "$work/spaces.csv" >/dev/null || fail "spaces around numbers were rejected"
+[[ "$(tail -n1 "$work/spaces_new.csv")" == "4,255,0" ]] || fail "spaces.csv: got $(tail -n1 "$work/spaces_new.csv")"
+
 echo "== the C++ and the Python binarize agree on the MNIST test set"
 [[ -x "$to_csv" ]] || fail "$to_csv not built"
 "$to_csv" "$MNIST_DIR/t10k-images-idx3-ubyte.gz" "$work/test.csv" >/dev/null

@@ -138,6 +138,45 @@ TEST_F(Idx, TruncatedPixels) {
               HasSubstr("file ends early while reading pixels: expected 12 bytes, got 11"));
 }
 
+// Issue 11, finding 1: a header's claim is never allocated before the data backs it.
+// These files made the loader allocate 1 GiB, or throw std::bad_alloc for 2^40 bytes.
+TEST_F(Idx, HugeClaimInATinyRawFileIsRejectedBeforeAllocating) {
+  raw("a-images-idx3-ubyte", images(1000, 1024, 1024, ""));
+  raw("a-labels-idx1-ubyte", labels(1000, ""));
+  EXPECT_THAT(error_loading("a-images-idx3-ubyte"),
+              HasSubstr(file("a-images-idx3-ubyte") + ": file ends early while reading pixels: expected "
+                        "1048576000 bytes, got 0 (its header claims 1000 images of 1024 x 1024)"));
+  // The issue's 19 bytes: 00000803 00010000 00001000 00001000, then 3 pixels.
+  raw("b-images-idx3-ubyte", images(0x00010000, 0x1000, 0x1000, "abc"));
+  raw("b-labels-idx1-ubyte", labels(0x00010000, ""));
+  EXPECT_THAT(error_loading("b-images-idx3-ubyte"),
+              HasSubstr(file("b-images-idx3-ubyte") + ": file ends early while reading pixels: expected "
+                        "1099511627776 bytes, got 3 (its header claims 65536 images of 4096 x 4096)"));
+}
+
+TEST_F(Idx, HugeClaimInATinyGzipFileFailsAsTheDataRunsOut) {
+  gz("a-images-idx3-ubyte.gz", images(1000, 1024, 1024, ""));
+  EXPECT_THAT(error_loading("a-images-idx3-ubyte.gz"),
+              HasSubstr("a-images-idx3-ubyte.gz: file ends early while reading pixels: expected "
+                        "1048576000 bytes, got 0 (its header claims 1000 images of 1024 x 1024)"));
+  gz("b-images-idx3-ubyte.gz", images(0x00010000, 0x1000, 0x1000, "abc"));
+  EXPECT_THAT(error_loading("b-images-idx3-ubyte.gz"),
+              HasSubstr("b-images-idx3-ubyte.gz: file ends early while reading pixels: expected "
+                        "1099511627776 bytes, got 3 (its header claims 65536 images of 4096 x 4096)"));
+}
+
+// A gzip file larger than one 16 MiB read step still loads whole.
+TEST_F(Idx, GzipLargerThanOneReadStepLoads) {
+  const std::uint32_t count = 300, side = 256;  // 300 x 256 x 256 = 18.75 MiB of pixels
+  std::string pixels(std::size_t{count} * side * side, '\0');
+  for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<char>(i * 7 % 251);
+  gz("big-images-idx3-ubyte.gz", images(count, side, side, pixels));
+  gz("big-labels-idx1-ubyte.gz", labels(count, std::string(count, '\x03')));
+  const nn::Dataset d = nn::load_dataset(file("big-images-idx3-ubyte.gz"));
+  ASSERT_EQ(d.size(), count);
+  EXPECT_EQ(std::string(d.pixels.begin(), d.pixels.end()), pixels);
+}
+
 TEST_F(Idx, TruncatedHeader) {
   raw("t-images-idx3-ubyte", images(3, 2, 2, "").substr(0, 9));
   EXPECT_THAT(error_loading("t-images-idx3-ubyte"),

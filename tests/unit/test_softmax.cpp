@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "nn/softmax.hpp"
@@ -79,6 +80,31 @@ TEST(Softmax, PreservesOrder) {
       }
     }
   }
+}
+
+// Issue 11, finding 4: infinite logits gave inf - inf = NaN probabilities.
+TEST(Softmax, InfiniteLogitsShareTheMassWithoutNaN) {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  Eigen::MatrixXf z(3, 4);
+  z << inf, inf, -inf, 1,
+       0,   inf, -inf, -inf,
+       -inf, 2,  -inf, 1;
+  const Eigen::MatrixXf p = softmaxed(z);
+  EXPECT_TRUE(p.allFinite());
+  // One +inf: all the mass on it.
+  EXPECT_EQ(p(0, 0), 1.0f);
+  EXPECT_EQ(p(1, 0), 0.0f);
+  EXPECT_EQ(p(2, 0), 0.0f);
+  // Two +inf: shared evenly.
+  EXPECT_EQ(p(0, 1), 0.5f);
+  EXPECT_EQ(p(1, 1), 0.5f);
+  EXPECT_EQ(p(2, 1), 0.0f);
+  // All -inf: uniform.
+  for (Eigen::Index r = 0; r < 3; ++r) EXPECT_FLOAT_EQ(p(r, 2), 1.0f / 3);
+  // Some -inf among finite logits: -inf gets 0, the rest as usual.
+  EXPECT_FLOAT_EQ(p(0, 3), 0.5f);
+  EXPECT_EQ(p(1, 3), 0.0f);
+  EXPECT_FLOAT_EQ(p(2, 3), 0.5f);
 }
 
 TEST(CrossEntropy, BitsByHand) {

@@ -20,14 +20,16 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// Weights with random bit patterns: every exponent, subnormals included, plus edge values.
+// Weights with random bit patterns: every exponent up to 2^63 (larger ones could make
+// the outputs overflow, which the reader refuses; see output_bounds.hpp), subnormals
+// included, plus edge values. The largest floats get their own test below.
 nn::Network random_bits_network(std::uint64_t seed) {
   nn::Network net({7, 5, 3}, nn::Activation::ReLU);
   nn::Rng rng(seed);
   auto fill = [&](float* v, Eigen::Index n) {
     for (Eigen::Index i = 0; i < n; ++i) {
       do v[i] = std::bit_cast<float>(static_cast<std::uint32_t>(rng.next_u64()));
-      while (!std::isfinite(v[i]));
+      while (!std::isfinite(v[i]) || std::fabs(v[i]) > 1e19f);
     }
   };
   for (nn::Layer& l : net.layers()) {
@@ -35,8 +37,8 @@ nn::Network random_bits_network(std::uint64_t seed) {
     fill(l.b.data(), l.b.size());
   }
   Eigen::MatrixXf& w = net.layers()[0].W;
-  const float edges[] = {0.0f, -0.0f, FLT_MIN, -FLT_MAX, FLT_MAX, FLT_TRUE_MIN, -FLT_TRUE_MIN,
-                         1.0f, 16777216.0f, 123456792.0f, 0.1f, 1e-40f, 3.4e38f};
+  const float edges[] = {0.0f, -0.0f, FLT_MIN, -1e19f, 1e19f, FLT_TRUE_MIN, -FLT_TRUE_MIN,
+                         1.0f, 16777216.0f, 123456792.0f, 0.1f, 1e-40f, 9.999999e18f};
   for (std::size_t i = 0; i < std::size(edges); ++i) w(static_cast<Eigen::Index>(i)) = edges[i];
   return net;
 }
@@ -64,6 +66,16 @@ TEST(WeightsIo, TextRoundTripIsBitwiseExact) {
     const nn::Network back = nn::parse_weights(nn::weights_to_json(net), nn::Activation::Tanh);
     EXPECT_EQ(back.activation(), nn::Activation::Tanh);
     expect_bitwise_equal(net, back);
+  }
+}
+
+// The largest floats round-trip too, in a one-weight model (its output, w x in [0, 1],
+// stays within the float range).
+TEST(WeightsIo, LargestFloatsRoundTripInAOneWeightModel) {
+  for (const float w : {FLT_MAX, -FLT_MAX, 3.4e38f, std::nextafter(FLT_MAX, 0.0f)}) {
+    nn::Network net({1, 1}, nn::Activation::ReLU);
+    net.layers()[0].W(0, 0) = w;
+    expect_bitwise_equal(net, nn::parse_weights(nn::weights_to_json(net), nn::Activation::ReLU));
   }
 }
 
@@ -157,6 +169,12 @@ const BadWeights kBad[] = {
     {"duplicate_key", R"({"W0": [1], "b0": [1], "W0": [2]})", "m.json: key 'W0' appears twice"},
     // 1e39 does not fit in a float: reading it as infinity would give NaN predictions.
     {"out_of_float_range", R"({"W0": [1e39], "b0": [1]})", "m.json: W0[0]: 1e39 is outside the float range"},
+    // Issue 11, finding 4: finite weights whose sums overflow (3e38 + 3e38) gave NaN predictions.
+    {"outputs_overflow", R"({"W0":[3e38,0,3e38,0],"b0":[0,0]})",
+     "m.json: W0: with inputs in [0, 1], output 0 of layer 0 can reach 6e+38, beyond the largest float"},
+    // A hidden layer of 1e20 feeding 1e20 weights: 1e40 at layer 1.
+    {"hidden_overflow", R"({"W0":[1e20],"b0":[0],"W1":[1e20,1],"b1":[0,0]})",
+     "m.json: W1: with inputs in [0, 1], output 0 of layer 1 can reach 1e+40"},
 };
 
 void PrintTo(const BadWeights& bad, std::ostream* os) { *os << bad.name << ": " << bad.json; }
@@ -172,6 +190,30 @@ TEST_P(MalformedWeights, RejectedWithSourceAndProblem) {
 
 INSTANTIATE_TEST_SUITE_P(All, MalformedWeights, ::testing::ValuesIn(kBad),
                          [](const auto& p) { return std::string(p.param.name); });
+
+// Sigmoid and tanh keep a hidden layer within [-1, 1]: the same weights are fine then.
+TEST(WeightsIo, BoundedActivationsBoundTheNextLayer) {
+  const char* json = R"({"W0":[1e20],"b0":[0],"W1":[1e20,1],"b1":[0,0]})";
+  EXPECT_NO_THROW(nn::parse_weights(json, nn::Activation::Sigmoid, "m.json"));
+  EXPECT_NO_THROW(nn::parse_weights(json, nn::Activation::Tanh, "m.json"));
+  EXPECT_THAT(nn::test::error_of([&] { nn::parse_weights(json, nn::Activation::LeakyReLU, "m.json"); }),
+              HasSubstr("can reach 1e+40"));
+  // Large but safe: 2 x 8e37 stays within the float range.
+  const nn::Network ok = nn::parse_weights(R"({"W0":[8e37,0,8e37,0],"b0":[0,0]})", nn::Activation::ReLU, "m.json");
+  Eigen::MatrixXf x(2, 1);
+  x << 1, 1;
+  EXPECT_TRUE(nn::predict(ok, x).allFinite());
+}
+
+// A file over the 1 GiB limit is refused before it is read (a sparse file: no disk used).
+TEST(WeightsIo, RefusesAFileOverTheSizeLimit) {
+  nn::test::TempDir dir;
+  const std::string path = dir.file("huge.json");
+  nn::test::write_file(path, "{");
+  std::filesystem::resize_file(path, (std::uintmax_t{1} << 30) + 1);
+  EXPECT_THAT(nn::test::error_of([&] { nn::load_weights(path, nn::Activation::ReLU); }),
+              HasSubstr(path + ": 1073741825 bytes, larger than the limit of 1024 MiB for a weights file"));
+}
 
 TEST(WeightsIo, LoadNamesTheFile) {
   nn::test::TempDir dir;

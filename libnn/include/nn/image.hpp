@@ -21,9 +21,15 @@ namespace nn {
 
 inline constexpr int kDigitSide = 28;  // MNIST images are 28 x 28
 inline constexpr int kDigitBox = 20;   // the digit is scaled to fit 20 x 20 inside
+inline constexpr int kMaxCanvasSide = 4096;  // largest width or height accepted, pixels
+
+// Throws nn::Error unless 1 <= width, height <= kMaxCanvasSide and byte_count is exactly
+// width x height x 4. Never overflows, also where size_t is 32 bits (WebAssembly):
+// the sides are bounded before they are multiplied (4096 x 4096 x 4 = 64 MiB).
+void check_rgba_size(int width, int height, std::size_t byte_count);
 
 // RGBA bytes (as canvas getImageData gives them) -> ink in [0, 1]: dark, opaque
-// pixels are ink; transparent pixels count as paper. Throws nn::Error on a size mismatch.
+// pixels are ink; transparent pixels count as paper. Throws nn::Error on a size mismatch (see check_rgba_size).
 std::vector<float> ink_from_rgba(std::span<const std::uint8_t> rgba, int width, int height);
 
 // The original page's input from a 28x28 RGBA image: R < 127 -> 1 (ink), else 0.

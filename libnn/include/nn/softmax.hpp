@@ -8,7 +8,9 @@
 
 namespace nn {
 
-// In place: logits -> probabilities (each column sums to 1). Stable for large logits.
+// In place: logits -> probabilities (each column sums to 1). Stable for large logits
+// and defined for infinite ones: +inf logits share the mass evenly, a column of -inf
+// is uniform. (NaN logits stay NaN; parse_weights rejects models that could make them.)
 void softmax(Eigen::Ref<Eigen::MatrixXf> logits);
 
 // Sum over the batch of -log2 p[label] (bits, as the original logged it).

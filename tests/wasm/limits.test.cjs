@@ -1,0 +1,87 @@
+// Canvas size limits of the WebAssembly module (issue 11, finding 3). In WebAssembly
+// size_t is 32 bits: 65536 x 65537 x 4 wraps to 262,144, which used to pass the size
+// check and then read out of bounds ("memory access out of bounds", past the bindings'
+// error handling); 32768 x 32768 threw std::length_error. Both must give a JS Error
+// that names the limit, and the module must keep working afterwards.
+//
+// Run: node --test tests/wasm/   (after cmake --build --preset wasm)
+//   NN_SITE_DIR  folder with nn.js and nn.wasm (default build/wasm/site)
+"use strict";
+
+const { describe, it, before } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const SITE_DIR = path.resolve(process.env.NN_SITE_DIR || path.join(ROOT, "build/wasm/site"));
+const LIMIT = /canvas of \d+ x \d+ pixels is larger than the limit of 4096 x 4096/;
+
+function loadModule() {
+  const script = path.join(SITE_DIR, "nn.js");
+  if (!fs.existsSync(script)) throw new Error(`${script} not found (build the wasm preset or set NN_SITE_DIR)`);
+  // wasmBinary: Node 20's fetch cannot load the .wasm from a file path.
+  return require(script)({ wasmBinary: fs.readFileSync(path.join(SITE_DIR, "nn.wasm")) });
+}
+
+// A 784 -> 10 model whose class 3 wins whenever there is any input.
+function tinyModelJson() {
+  const W0 = new Array(784 * 10).fill(0);
+  for (let i = 0; i < 784; ++i) W0[i * 10 + 3] = 1;
+  return JSON.stringify({ W0, b0: new Array(10).fill(0) });
+}
+
+// A 40 x 40 RGBA canvas: white paper with a black square in the middle.
+function drawing() {
+  const side = 40;
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (let y = 12; y < 28; ++y) {
+    for (let x = 16; x < 24; ++x) rgba.fill(0, (y * side + x) * 4, (y * side + x) * 4 + 3);
+  }
+  return { rgba, side };
+}
+
+describe("canvas size limits", () => {
+  let Module, model;
+  before(async () => {
+    Module = await loadModule();
+    model = new Module.Model(tinyModelJson(), "re-lu");
+  });
+
+  function assertStillWorks() {
+    const { rgba, side } = drawing();
+    const x = Module.normalizeCanvas(rgba, side, side);
+    assert.equal(x.length, 784);
+    assert.ok(x.some((v) => v > 0.5), "the square is ink");
+    const p = model.predictCanvas(rgba, side, side);
+    assert.equal(p.length, 10);
+    assert.ok(p[3] > 0.9, `class 3 wins, got ${Array.from(p)}`);
+  }
+
+  const cases = [
+    ["65536 x 65537 with 262,144 bytes (the product wraps to 262,144 in 32 bits)", 65536, 65537, 262144],
+    ["32768 x 32768 with 4 bytes", 32768, 32768, 4],
+    ["4097 x 1 with the right byte count", 4097, 1, 4097 * 4],
+  ];
+  for (const [what, width, height, bytes] of cases) {
+    it(`rejects a canvas of ${what}`, () => {
+      const rgba = new Uint8ClampedArray(bytes);
+      for (const call of [() => Module.normalizeCanvas(rgba, width, height),
+                          () => model.predictCanvas(rgba, width, height)]) {
+        assert.throws(call, (e) => {
+          assert.ok(e instanceof Error, `a JS Error, got ${typeof e} ${e}`);
+          assert.match(e.message, LIMIT);
+          return true;
+        });
+        assertStillWorks();
+      }
+    });
+  }
+
+  it("accepts a canvas of exactly 4096 x 4096", () => {
+    const side = 4096;
+    const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+    assert.equal(Module.normalizeCanvas(rgba, side, side), null, "blank paper has no ink");
+    assertStillWorks();
+  });
+});
