@@ -1,5 +1,5 @@
 // nn_bench: micro-benchmarks of libnn's hot paths on the original's network
-// (784-500-300-100-10): one prediction, a batch forward pass, one dense SGD step of
+// (784-500-300-100-10): one prediction, a batch forward pass, one dense training step of
 // batch 64, the training step on real binarized MNIST batches (sparse first layer;
 // needs MNIST_DIR), the MNIST-style normalisation of a 336x336 canvas, and the data
 // augmentation of one 28x28 training image (run 60,000 times per augmented epoch).
@@ -16,7 +16,8 @@
 #include "nn/data_io.hpp"
 #include "nn/image.hpp"
 #include "nn/init.hpp"
-#include "nn/sgd.hpp"
+#include "nn/forward.hpp"
+#include "nn/step.hpp"
 
 namespace {
 
@@ -54,12 +55,9 @@ void BM_SgdStep(benchmark::State& state) {
   const Eigen::MatrixXf x = random_inputs(state.range(0));
   std::vector<std::uint8_t> labels(static_cast<std::size_t>(state.range(0)));
   for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
-  nn::Activations acts;
-  nn::SgdWorkspace ws;
-  for (auto _ : state) {
-    nn::forward(net, x, acts);
-    nn::sgd_step(net, acts, labels, 1e-6f, ws);
-  }
+  nn::Sgd sgd{1e-6f};
+  nn::StepWorkspace ws;
+  for (auto _ : state) nn::train_step(net, x, labels, sgd, ws);
   // forward + two backward products per layer: 3 x 2 x parameters x batch
   const double flops = 6.0 * static_cast<double>(net.parameter_count()) * static_cast<double>(state.range(0));
   state.counters["GFLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9,
@@ -67,7 +65,7 @@ void BM_SgdStep(benchmark::State& state) {
 }
 BENCHMARK(BM_SgdStep)->Arg(64)->Unit(benchmark::kMillisecond);
 
-// What train_epoch does per batch: gather a sparse batch, forward, SGD step. On
+// What training does per batch: gather a sparse batch, then the training step. On
 // MNIST's training images in file order, binarized as in the original's command.
 void BM_TrainStep(benchmark::State& state) {
   const char* dir = std::getenv("MNIST_DIR");
@@ -82,16 +80,15 @@ void BM_TrainStep(benchmark::State& state) {
   std::vector<std::uint32_t> index(batch);
   nn::SparseBatch x;
   std::vector<std::uint8_t> labels;
-  nn::Activations acts;
-  nn::SgdWorkspace ws;
+  nn::Sgd sgd{0.003f};
+  nn::StepWorkspace ws;
   std::uint32_t next = 0;
   for (auto _ : state) {
     if (next + batch > data.size()) next = 0;
     std::iota(index.begin(), index.end(), next);
     next += static_cast<std::uint32_t>(batch);
     nn::gather_batch(data, index, x, labels);
-    nn::forward(net, x, acts);
-    nn::sgd_step(net, x, acts, labels, 0.003f, ws);
+    nn::train_step(net, x, labels, sgd, ws);
   }
   state.counters["epoch_s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * static_cast<double>(batch) / static_cast<double>(data.size()),

@@ -1,6 +1,6 @@
 // trainer: train a digit classifier on MNIST (CSV or IDX) and export its weights,
 // or evaluate a weights file. Accepts the original Rust trainer's command line.
-// All the work is in libnn; this file wires flags to it and prints progress.
+// Flags in, one libnn call (nn::fit), the report out.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -11,8 +11,7 @@
 
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
-#include "nn/init.hpp"
-#include "nn/sgd.hpp"
+#include "nn/fit.hpp"
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
 #include "options.hpp"
@@ -38,6 +37,7 @@ double peak_memory_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
+// A data set as the flags ask: the first `limit` samples (0: all), binarized or normalised.
 nn::Dataset load(const std::string& path, const Options& o, std::size_t limit = 0) {
   const auto t = Clock::now();
   nn::Dataset d = nn::load_dataset(path);
@@ -49,6 +49,14 @@ nn::Dataset load(const std::string& path, const Options& o, std::size_t limit = 
   return d;
 }
 
+// The training files (each cut to --train-limit), joined in order.
+nn::Dataset load_training(const Options& o) {
+  nn::Dataset data = load(o.train_paths.front(), o, o.train_limit);
+  for (std::size_t i = 1; i < o.train_paths.size(); ++i) nn::append(data, load(o.train_paths[i], o, o.train_limit));
+  if (o.train_paths.size() > 1) std::printf("training on %zu samples from %zu files\n", data.size(), o.train_paths.size());
+  return data;
+}
+
 // Fails early (before any training) if the weights could not be written later.
 void check_writable_dir(const std::string& path) {
   if (path.empty()) return;
@@ -58,14 +66,19 @@ void check_writable_dir(const std::string& path) {
   }
 }
 
+std::string structure_of(const nn::Network& net) {
+  std::string s;
+  for (int n : net.sizes()) s += (s.empty() ? "" : "-") + std::to_string(n);
+  return s;
+}
+
 int evaluate_only(const Options& o) {
-  const nn::Network net = nn::load_weights(o.evaluate_path, nn::parse_activation(o.activation));
+  const nn::Network net = nn::load_weights(o.evaluate_path, o.activation);
   std::printf("loaded %s: %zu layers, %ld parameters\n", o.evaluate_path.c_str(), net.layers().size(),
               net.parameter_count());
   for (const std::string& path : {o.validation_path, o.test_path}) {
     if (path.empty()) continue;
-    const nn::Dataset data = load(path, o);
-    print_report(stdout, path, nn::evaluate(net, data));
+    print_report(stdout, path, nn::evaluate(net, load(path, o)));
   }
   return 0;
 }
@@ -73,8 +86,8 @@ int evaluate_only(const Options& o) {
 int train(const Options& o) {
   const auto t_start = Clock::now();
   check_writable_dir(o.weight_path);
-  nn::Network net(o.network_structure, nn::parse_activation(o.activation));
-  const nn::Dataset train_set = load(o.train_path, o, o.train_limit);
+  nn::Network net(o.network_structure, o.activation);
+  const nn::Dataset train_set = load_training(o);
   nn::check_compatible(net, train_set);
   const nn::Dataset validation = load(o.validation_path, o);
   nn::check_compatible(net, validation);
@@ -85,15 +98,11 @@ int train(const Options& o) {
   }
 
   nn::Rng rng(o.seed);
-  nn::initialize(net, nn::parse_initialization(o.initialization), rng);
-  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n",
-              [&] {
-                std::string s;
-                for (int n : o.network_structure) s += (s.empty() ? "" : "-") + std::to_string(n);
-                return s;
-              }().c_str(),
-              net.parameter_count(), o.activation.c_str(), o.initialization.c_str(),
-              static_cast<double>(o.learning_rate), o.batch_size, nn::threads());
+  nn::initialize(net, o.initialization, rng);
+  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n", structure_of(net).c_str(),
+              net.parameter_count(), std::string(nn::activation_name(o.activation)).c_str(),
+              std::string(nn::initialization_name(o.initialization)).c_str(),
+              static_cast<double>(o.fit.sgd.learning_rate), o.fit.batch_size, nn::threads());
 
   std::ofstream debug;
   if (!o.debug_path.empty()) {
@@ -101,43 +110,27 @@ int train(const Options& o) {
     if (!debug) throw nn::Error(o.debug_path + ": cannot open for writing");
   }
 
-  nn::AugmentOptions augment;
-  augment.elastic_alpha = o.elastic_alpha;
-  nn::SgdOptions sgd{o.learning_rate, o.batch_size, !o.no_shuffle, o.momentum, o.augment ? &augment : nullptr,
-                     o.weight_decay};
-  nn::SgdWorkspace workspace;
-  const int epochs = o.num_epochs.value_or(o.max_epochs);
   ProgressBar bar(stderr);
-  std::optional<nn::Network> best;  // early stopping keeps the best epoch's weights
-  double best_loss = 0, previous_loss = 0;
-  int best_epoch = 0;
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
-    const auto t_epoch = Clock::now();
-    bar.start("epoch " + std::to_string(epoch));
-    const double train_loss = nn::train_epoch(net, train_set, sgd, rng, workspace, [&](std::size_t d, std::size_t n) {
-      bar.update(d, n);
-    });
-    sgd.learning_rate *= o.lr_decay;
-    bar.finish();
-    const nn::Evaluation val = nn::evaluate(net, validation);
-    std::printf("epoch %3d  train loss %.4f  validation loss %.4f  accuracy %.2f %%  %.2f s\n", epoch,
-                train_loss, val.loss, 100.0 * val.accuracy(), seconds_since(t_epoch));
+  int epoch = 1;
+  nn::FitCallbacks callbacks;
+  callbacks.on_batch = [&](std::size_t done, std::size_t batches) {
+    if (done == 1) bar.start("epoch " + std::to_string(epoch));
+    bar.update(done, batches);
+    if (done == batches) bar.finish();
+  };
+  callbacks.on_epoch = [&](const nn::EpochReport& r) {
+    std::printf("epoch %3d  train loss %.4f  validation loss %.4f  accuracy %.2f %%  %.2f s\n", r.epoch,
+                r.train_loss, r.validation->loss, 100.0 * r.validation->accuracy(), r.seconds);
     std::fflush(stdout);
-    if (debug) debug << epoch << ' ' << val.loss << std::endl;
-
-    if (o.num_epochs) continue;
-    if (epoch > 1 && val.loss - previous_loss >= o.epsilon) {
-      std::printf("early stop: validation loss rose by %.5f (>= epsilon %g); keeping epoch %d's weights\n",
-                  val.loss - previous_loss, o.epsilon, best_epoch);
-      net = std::move(*best);
-      break;
-    }
-    previous_loss = val.loss;
-    if (!best || val.loss < best_loss) {
-      best = net;
-      best_loss = val.loss;
-      best_epoch = epoch;
-    }
+    if (debug) debug << r.epoch << ' ' << r.validation->loss << std::endl;
+    ++epoch;
+  };
+  const nn::FitResult result = nn::fit(net, train_set, &validation, o.fit, rng, callbacks);
+  if (result.stopped_early) {
+    const auto& h = result.history;
+    const double rise = h.back().validation->loss - h[h.size() - 2].validation->loss;
+    std::printf("early stop: validation loss rose by %.5f (>= epsilon %g); keeping epoch %d's weights\n", rise,
+                o.fit.epsilon, result.best_epoch);
   }
 
   print_report(stdout, test ? o.test_path : o.validation_path, nn::evaluate(net, test ? *test : validation));
@@ -159,7 +152,7 @@ int main(int argc, char** argv) {
   trainer::add_options(app, opts);
   CLI11_PARSE(app, argc, argv);
   try {
-    trainer::check_options(opts);
+    trainer::finish_options(opts);
     nn::set_threads(opts.threads);
     return opts.evaluate_path.empty() ? trainer::train(opts) : trainer::evaluate_only(opts);
   } catch (const std::exception& e) {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "nn/sgd.hpp"
+#include "nn/evaluate.hpp"
 
 namespace trainer {
 

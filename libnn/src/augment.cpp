@@ -1,10 +1,10 @@
-// Data augmentation (nn/augment.hpp): one random distortion of one image.
+// Data augmentation (nn/augment.hpp): drawing one random distortion, and applying it.
 //
 // Every output pixel is pulled from the source through a single inverse mapping
 // (affine + elastic), sampled bilinearly, so an image is resampled once, not once per
 // transform. Then the strokes are made thicker or thinner by a grey-level 3x3
 // dilation or erosion. No threads and no I/O: the caller runs images in parallel,
-// each with its own Rng. No heap allocation for images up to 32 x 32.
+// each with its own Rng. Scratch buffers are per thread and reused.
 //
 // Legend: S = side, pixel (x, y) covers [x, x+1) x [y, y+1) with its centre at
 // (x + 0.5, y + 0.5), x to the right, y down; c = (S/2, S/2) the image centre.
@@ -18,17 +18,9 @@
 // applied to visual document analysis"):
 //   q = R(-theta) (p - c - shift) / s + c + e(p).
 //
-// Random draws, always in this order, so a seed reproduces an image (tests rely on it):
-//   1. shift x     U(-max_shift, max_shift), pixels
-//   2. shift y     U(-max_shift, max_shift), pixels
-//   3. angle       U(-max_rotation, max_rotation), degrees
-//   4. scale       1 + U(-max_scale, max_scale)
-//   5. thickness   U(-max_thickness, max_thickness), pixels
-//   6. only when elastic_alpha > 0: the noise of dx then of dy, S * S values each in
-//      (-1, 1), four per Rng::next_u64 (from its low 16 bits up); see smoothed_noise
-//      for the order in which they fill the field.
-// The five scalars are drawn even when their option is 0: the order never depends
-// on the options.
+// The elastic noise (draw_augment): S * S values in (-1, 1) for dx then for dy, four
+// per Rng::next_u64 (from its low 16 bits up); see smoothed_noise for the order in
+// which they fill the field.
 #include "nn/augment.hpp"
 
 #include <algorithm>
@@ -43,65 +35,43 @@
 namespace nn {
 namespace {
 
-constexpr int kSmallSide = 32;       // images up to this side use stack buffers only
-constexpr int kMaxSigma = 1000;       // pixels, elastic_sigma's upper bound
+constexpr int kMaxSigma = 1000;  // pixels, elastic_sigma's upper bound
 
-// Float scratch memory for one call: on the stack when it fits, else on the heap.
-template <std::size_t N>
-class Scratch {
- public:
-  explicit Scratch(std::size_t n) {
-    if (n > N) {
-      heap_.resize(n);
-      data_ = heap_.data();
-    } else {
-      data_ = stack_.data();
-    }
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  // Hands out the next n floats.
-  float* take(std::size_t n) {
-    float* p = data_ + used_;
-    used_ += n;
-    return p;
-  }
-
- private:
-  std::array<float, N> stack_;
-  std::vector<float> heap_;
-  float* data_ = nullptr;
-  std::size_t used_ = 0;
+// Scratch memory, one set per thread, reused from image to image. Each buffer is
+// sized for its use, by name, right where it is taken (sized()).
+struct Scratch {
+  std::vector<float> source;     // (S + 3)^2: the image framed by paper (pad_source)
+  std::vector<float> image;      // S^2: the resampled image
+  std::vector<float> morphed;    // S^2: change_thickness's output
+  std::vector<float> morph_tmp;  // S^2: morph3x3's intermediate
+  std::vector<float> kernel;     // taps: the Gaussian for the elastic field
+  std::vector<float> noise;      // (S + taps - 1) * S: noise between zero rows
 };
+
+Scratch& thread_scratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Exactly n floats of buf (grown if needed, never shrunk, so reuse allocates nothing).
+float* sized(std::vector<float>& buf, std::size_t n) {
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
 
 void check_finite_nonnegative(float value, const char* name) {
   if (!std::isfinite(value) || value < 0.0f) {
-    throw Error(std::string("augment_image: ") + name + " must be finite and >= 0, got " +
-                std::to_string(value));
+    throw Error(std::string("augmentation: ") + name + " must be finite and >= 0, got " + std::to_string(value));
   }
 }
 
-void check_arguments(std::size_t in_size, int side, std::size_t out_size, const AugmentOptions& o) {
-  if (side <= 0) throw Error("augment_image: side must be positive, got " + std::to_string(side));
+void check_sizes(std::size_t in_size, int side, std::size_t out_size) {
+  if (side <= 0) throw Error("augmentation: side must be positive, got " + std::to_string(side));
   const std::size_t n = static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
   if (in_size != n || out_size != n) {
-    throw Error("augment_image: expected " + std::to_string(side) + " x " + std::to_string(side) + " = " +
+    throw Error("augmentation: expected " + std::to_string(side) + " x " + std::to_string(side) + " = " +
                 std::to_string(n) + " input and output pixels, got " + std::to_string(in_size) +
                 " input and " + std::to_string(out_size) + " output");
-  }
-  check_finite_nonnegative(o.max_shift, "max_shift");
-  check_finite_nonnegative(o.max_rotation, "max_rotation");
-  check_finite_nonnegative(o.max_scale, "max_scale");
-  check_finite_nonnegative(o.max_thickness, "max_thickness");
-  check_finite_nonnegative(o.elastic_alpha, "elastic_alpha");
-  if (o.max_scale >= 1.0f) {
-    throw Error("augment_image: max_scale must be < 1 (the scale would reach 0), got " +
-                std::to_string(o.max_scale));
-  }
-  // The kernel spans 6 sigma; a field smoother than a few image widths is a plain shift.
-  if (o.elastic_alpha > 0.0f && !(o.elastic_sigma > 0.0f && o.elastic_sigma <= static_cast<float>(kMaxSigma))) {
-    throw Error("augment_image: elastic_sigma must be in (0, " + std::to_string(kMaxSigma) +
-                "] pixels when elastic_alpha > 0, got " + std::to_string(o.elastic_sigma));
   }
 }
 
@@ -274,64 +244,88 @@ void change_thickness(float* img, int side, float t, float* morphed, float* tmp)
 
 }  // namespace
 
-void augment_image(std::span<const std::uint8_t> in, int side, std::span<float> out,
-                   const AugmentOptions& options, Rng& rng) {
-  check_arguments(in.size(), side, out.size(), options);
+void AugmentOptions::validate() const {
+  check_finite_nonnegative(max_shift, "max_shift");
+  check_finite_nonnegative(max_rotation, "max_rotation");
+  check_finite_nonnegative(max_scale, "max_scale");
+  check_finite_nonnegative(max_thickness, "max_thickness");
+  check_finite_nonnegative(elastic_alpha, "elastic_alpha");
+  if (max_scale >= 1.0f) {
+    throw Error("augmentation: max_scale must be < 1 (the scale would reach 0), got " + std::to_string(max_scale));
+  }
+  // The kernel spans 6 sigma; a field smoother than a few image widths is a plain shift.
+  if (elastic_alpha > 0.0f && !(elastic_sigma > 0.0f && elastic_sigma <= static_cast<float>(kMaxSigma))) {
+    throw Error("augmentation: elastic_sigma must be in (0, " + std::to_string(kMaxSigma) +
+                "] pixels when elastic_alpha > 0, got " + std::to_string(elastic_sigma));
+  }
+}
 
-  const float shift_x = rng.uniform(-options.max_shift, options.max_shift);
-  const float shift_y = rng.uniform(-options.max_shift, options.max_shift);
-  const float angle = rng.uniform(-options.max_rotation, options.max_rotation);
-  const float scale = 1.0f + rng.uniform(-options.max_scale, options.max_scale);
-  const float thickness = rng.uniform(-options.max_thickness, options.max_thickness);
-  const bool elastic = options.elastic_alpha > 0.0f;
-
-  const std::size_t s = static_cast<std::size_t>(side);
-  const std::size_t n = s * s;
-  const std::size_t padded = (s + 3) * (s + 3);  // the source framed by paper (pad_source)
+void draw_augment(const AugmentOptions& options, int side, Rng& rng, AugmentParams& out) {
+  options.validate();
+  if (side <= 0) throw Error("augmentation: side must be positive, got " + std::to_string(side));
+  out.shift_x = rng.uniform(-options.max_shift, options.max_shift);
+  out.shift_y = rng.uniform(-options.max_shift, options.max_shift);
+  out.angle = rng.uniform(-options.max_rotation, options.max_rotation);
+  out.scale = 1.0f + rng.uniform(-options.max_scale, options.max_scale);
+  out.thickness = rng.uniform(-options.max_thickness, options.max_thickness);
+  if (!(options.elastic_alpha > 0.0f)) {
+    out.field_x.clear();
+    out.field_y.clear();
+    return;
+  }
+  const std::size_t s = static_cast<std::size_t>(side), n = s * s;
   // Kernel radius: taps farther than side - 1 never reach data (see gaussian_kernel).
-  const int full_radius = elastic ? static_cast<int>(std::ceil(3.0f * options.elastic_sigma)) : 0;
+  const int full_radius = static_cast<int>(std::ceil(3.0f * options.elastic_sigma));
   const int radius = std::min(full_radius, side - 1);
   const std::size_t taps = 2 * static_cast<std::size_t>(radius) + 1;
-
-  // Scratch: padded source, image, 2 morphology buffers; for the elastic distortion
-  // 2 fields, the kernel and the noise between its zero rows.
-  const auto floats = [](std::size_t side_, std::size_t taps_) {
-    return (side_ + 3) * (side_ + 3) + 5 * side_ * side_ + taps_ + (side_ + taps_ - 1) * side_;
-  };
-  constexpr std::size_t kSmallTaps = 2 * (kSmallSide - 1) + 1;
-  Scratch<floats(kSmallSide, kSmallTaps)> scratch(floats(s, taps));
-  float* source = scratch.take(padded);
-  float* img = scratch.take(n);
-  float* tmp_a = scratch.take(n);
-  float* tmp_b = scratch.take(n);
-
-  float* field_x = nullptr;
-  float* field_y = nullptr;
-  if (elastic) {
-    field_x = scratch.take(n);
-    field_y = scratch.take(n);
-    float* kernel = scratch.take(taps);
-    float* noise = scratch.take((s + taps - 1) * s);
-    gaussian_kernel(options.elastic_sigma, full_radius, radius, kernel);
-    smoothed_noise(rng, side, kernel, radius, noise, field_x);
-    smoothed_noise(rng, side, kernel, radius, noise, field_y);
-    for (std::size_t i = 0; i < n; ++i) {
-      field_x[i] *= options.elastic_alpha;
-      field_y[i] *= options.elastic_alpha;
-    }
+  Scratch& scratch = thread_scratch();
+  float* kernel = sized(scratch.kernel, taps);
+  float* noise = sized(scratch.noise, (s + taps - 1) * s);
+  out.field_x.resize(n);
+  out.field_y.resize(n);
+  gaussian_kernel(options.elastic_sigma, full_radius, radius, kernel);
+  smoothed_noise(rng, side, kernel, radius, noise, out.field_x.data());
+  smoothed_noise(rng, side, kernel, radius, noise, out.field_y.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    out.field_x[i] *= options.elastic_alpha;
+    out.field_y[i] *= options.elastic_alpha;
   }
+}
 
-  const Affine map = inverse_affine(side, shift_x, shift_y, angle, scale);
+void apply_augment(std::span<const std::uint8_t> in, int side, const AugmentParams& params, std::span<float> out) {
+  check_sizes(in.size(), side, out.size());
+  const std::size_t s = static_cast<std::size_t>(side), n = s * s;
+  if (!(std::isfinite(params.scale) && params.scale > 0.0f) || !std::isfinite(params.shift_x) ||
+      !std::isfinite(params.shift_y) || !std::isfinite(params.angle) || !std::isfinite(params.thickness)) {
+    throw Error("augmentation: the shift, angle and thickness must be finite and the scale above 0");
+  }
+  const bool elastic = !params.field_x.empty() || !params.field_y.empty();
+  if (elastic && (params.field_x.size() != n || params.field_y.size() != n)) {
+    throw Error("augmentation: the elastic fields must have " + std::to_string(n) + " values each, got " +
+                std::to_string(params.field_x.size()) + " and " + std::to_string(params.field_y.size()));
+  }
+  Scratch& scratch = thread_scratch();
+  float* source = sized(scratch.source, (s + 3) * (s + 3));
+  float* img = sized(scratch.image, n);
+  const Affine map = inverse_affine(side, params.shift_x, params.shift_y, params.angle, params.scale);
   pad_source(in, side, source);
   if (elastic) {
-    resample<true>(source, side, map, field_x, field_y, img);
+    resample<true>(source, side, map, params.field_x.data(), params.field_y.data(), img);
   } else {
     resample<false>(source, side, map, nullptr, nullptr, img);
   }
-
-  if (thickness != 0.0f) change_thickness(img, side, thickness, tmp_a, tmp_b);
-
+  if (params.thickness != 0.0f) {
+    change_thickness(img, side, params.thickness, sized(scratch.morphed, n), sized(scratch.morph_tmp, n));
+  }
   for (std::size_t i = 0; i < n; ++i) out[i] = std::clamp(img[i] / 255.0f, 0.0f, 1.0f);
+}
+
+void augment_image(std::span<const std::uint8_t> in, int side, std::span<float> out,
+                   const AugmentOptions& options, Rng& rng) {
+  check_sizes(in.size(), side, out.size());
+  thread_local AugmentParams params;
+  draw_augment(options, side, rng, params);
+  apply_augment(in, side, params, out);
 }
 
 }  // namespace nn

@@ -30,6 +30,16 @@ void normalize_digits(Dataset& data) {
   }
 }
 
+void append(Dataset& data, const Dataset& more) {
+  if (more.features != data.features) {
+    throw Error(more.source + " has " + std::to_string(more.features) + " pixels per sample but " + data.source +
+                " has " + std::to_string(data.features) + ": they cannot be joined");
+  }
+  data.source += " + " + more.source;
+  data.pixels.insert(data.pixels.end(), more.pixels.begin(), more.pixels.end());
+  data.labels.insert(data.labels.end(), more.labels.begin(), more.labels.end());
+}
+
 void truncate(Dataset& data, std::size_t n) {
   if (n >= data.size()) return;
   data.labels.resize(n);

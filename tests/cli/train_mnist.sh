@@ -36,6 +36,14 @@ PY
 [[ "$(awk '/^The number of mistakes/ {print $NF}' "$WORK/eval_csv")" == "$mistakes" ]] \
   && pass "CSV and IDX give the same evaluation" || fail "CSV evaluation differs"
 
+# --train-path more than once: MNIST plus a person's own CSV, joined in order.
+"$TO_CSV" "$test_idx" "$WORK/mine.csv" > /dev/null
+head -n 301 "$WORK/mine.csv" > "$WORK/mine300.csv"
+"$TRAINER" --train-path "$train_idx" --train-path "$WORK/mine300.csv" --train-limit 1000 --validation-path "$test_idx" \
+  --network-structure 784 32 10 --learning-rate 0.003 --batch-size 32 --num-epochs 1 > "$WORK/log_two"
+grep -q "^training on 1300 samples from 2 files" "$WORK/log_two" && pass "two training files joined (1000 + 300)" \
+  || fail "two training files: $(grep -E '^(loaded|training)' "$WORK/log_two")"
+
 # The same seed gives the same weights, byte for byte, on any number of threads
 # (300 units: the first layer's rows are split into blocks too).
 same=(--train-path "$train_idx" --validation-path "$test_idx" --train-limit 5000

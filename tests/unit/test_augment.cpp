@@ -1,7 +1,7 @@
-// Data augmentation: identity with no distortion; shift, rotation and scale checked
-// against the transform drawn from the same seed (the draw order is documented in
-// libnn/src/augment.cpp); elastic strength; stroke thickness against a hand-computed
-// 3x3 dilation/erosion; reproducibility, range and argument checks.
+// Data augmentation: identity with no distortion; given shifts, rotations, scales and
+// stroke thicknesses applied directly (apply_augment) and checked by hand; drawn
+// parameters within their ranges and in the documented order; augment_image as draw
+// then apply; elastic strength; reproducibility, range and argument checks.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -32,19 +32,32 @@ nn::AugmentOptions no_distortion() {
   return o;
 }
 
-// The five scalars augment_image draws first, in its documented order.
-struct Draws {
-  float shift_x, shift_y, angle, scale, thickness;
-};
-Draws draws_for(std::uint64_t seed, const nn::AugmentOptions& o) {
+// The distortion augment_image draws from this seed (draw_augment).
+nn::AugmentParams draws_for(std::uint64_t seed, const nn::AugmentOptions& o, int side = kSide) {
   nn::Rng r(seed);
-  Draws d{};
-  d.shift_x = r.uniform(-o.max_shift, o.max_shift);
-  d.shift_y = r.uniform(-o.max_shift, o.max_shift);
-  d.angle = r.uniform(-o.max_rotation, o.max_rotation);
-  d.scale = 1.0f + r.uniform(-o.max_scale, o.max_scale);
-  d.thickness = r.uniform(-o.max_thickness, o.max_thickness);
-  return d;
+  nn::AugmentParams p;
+  nn::draw_augment(o, side, r, p);
+  return p;
+}
+
+// The image with the given distortion applied.
+Floats applied(const Bytes& in, const nn::AugmentParams& p, int side = kSide) {
+  Floats out(in.size(), -1.0f);
+  nn::apply_augment(in, side, p, out);
+  return out;
+}
+
+nn::AugmentParams shifted(float x, float y) {
+  nn::AugmentParams p;
+  p.shift_x = x;
+  p.shift_y = y;
+  return p;
+}
+
+nn::AugmentParams thickened(float t) {
+  nn::AugmentParams p;
+  p.thickness = t;
+  return p;
 }
 
 Floats augment(const Bytes& in, const nn::AugmentOptions& o, std::uint64_t seed, int side = kSide) {
@@ -107,14 +120,6 @@ Bytes single_pixel(int x, int y) {
   return img;
 }
 
-// The first seed (from 1) whose drawn thickness satisfies pred.
-template <typename Pred>
-std::uint64_t seed_with_thickness(const nn::AugmentOptions& o, Pred pred) {
-  for (std::uint64_t seed = 1;; ++seed) {
-    if (pred(draws_for(seed, o).thickness)) return seed;
-  }
-}
-
 float at(const Floats& img, int x, int y) { return img[static_cast<std::size_t>(y * kSide + x)]; }
 
 TEST(Augment, NoDistortionIsExactlyTheInputOver255) {
@@ -128,32 +133,32 @@ TEST(Augment, NoDistortionIsExactlyTheInputOver255) {
   }
 }
 
-TEST(Augment, ShiftMovesTheInkByTheDrawnShift) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_shift = 2.0f;
+TEST(Augment, ShiftMovesTheInkByTheShift) {
   const Bytes in = single_pixel(10, 17);
   const Moments before = moments(in, 255.0);
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    const Draws d = draws_for(seed, o);
-    const Moments after = moments(augment(in, o, seed), 1.0);
+  for (const auto& [dx, dy] : std::vector<std::pair<float, float>>{{2, 0}, {0, -2}, {-1.5f, 0.25f}, {0.7f, 1.9f}}) {
+    const Moments after = moments(applied(in, shifted(dx, dy)), 1.0);
     // Bilinear sampling of a shifted pixel splits it over 4 pixels, keeping its mass
     // and moving its centre of mass exactly by the shift (+x right, +y down).
-    EXPECT_NEAR(after.mass, before.mass, 1e-5) << seed;
-    EXPECT_NEAR(after.x - before.x, d.shift_x, 1e-4) << seed;
-    EXPECT_NEAR(after.y - before.y, d.shift_y, 1e-4) << seed;
+    EXPECT_NEAR(after.mass, before.mass, 1e-5) << dx << "," << dy;
+    EXPECT_NEAR(after.x - before.x, dx, 1e-4) << dx << "," << dy;
+    EXPECT_NEAR(after.y - before.y, dy, 1e-4) << dx << "," << dy;
   }
+  // A whole-pixel shift moves the pixel, exactly.
+  const Floats out = applied(in, shifted(2, 0));
+  EXPECT_EQ(at(out, 12, 17), 1.0f);
+  EXPECT_EQ(at(out, 10, 17), 0.0f);
 }
 
 TEST(Augment, OutsideTheImageIsPaper) {
   // A page full of ink, shifted: the strip uncovered on one side reads paper (0) from
   // outside the source, and the ink shifted out is lost. With bilinear sampling each
   // row keeps side - |shift_x| of ink, each column side - |shift_y|.
-  nn::AugmentOptions o = no_distortion();
-  o.max_shift = 3.0f;
   const Bytes in(kPixels, 255);
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    const Draws d = draws_for(seed, o);
-    const Floats out = augment(in, o, seed);
+  for (const auto& [dx, dy] : std::vector<std::pair<float, float>>{{3, 0}, {-2.5f, 1.5f}, {1.25f, -3}, {-0.5f, -0.5f}}) {
+    const nn::AugmentParams d = shifted(dx, dy);
+    const Floats out = applied(in, d);
+    const auto seed = std::to_string(dx) + "," + std::to_string(dy);
     const double expected = (kSide - std::abs(d.shift_x)) * (kSide - std::abs(d.shift_y));
     EXPECT_NEAR(moments(out, 1.0).mass, expected, 1e-3) << seed;
     // The corner the page moved away from is bare.
@@ -166,22 +171,20 @@ TEST(Augment, OutsideTheImageIsPaper) {
 }
 
 TEST(Augment, RotationTurnsTheInkAboutTheCentre) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_rotation = 30.0f;
   const Bytes in = blob(kCentre + 7.0, kCentre, 1.5);  // 7 pixels right of the centre
   const Moments before = moments(in, 255.0);
-  double largest_turn = 0;
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    const double theta = draws_for(seed, o).angle * std::numbers::pi / 180.0;
-    largest_turn = std::max(largest_turn, std::abs(theta));
+  for (float degrees : {10.0f, -10.0f, 30.0f, -22.5f, 90.0f}) {
+    nn::AugmentParams p;
+    p.angle = degrees;
+    const double theta = degrees * std::numbers::pi / 180.0;
     const double ox = before.x - kCentre, oy = before.y - kCentre;
-    const Moments after = moments(augment(in, o, seed), 1.0);
+    const Moments after = moments(applied(in, p), 1.0);
+    const float seed = degrees;
     // Clockwise on screen for theta > 0 (y points down): (ox, oy) -> R(theta) (ox, oy).
     EXPECT_NEAR(after.x, kCentre + std::cos(theta) * ox - std::sin(theta) * oy, 0.05) << seed;
     EXPECT_NEAR(after.y, kCentre + std::sin(theta) * ox + std::cos(theta) * oy, 0.05) << seed;
     EXPECT_NEAR(after.mass, before.mass, 0.02 * before.mass) << seed;
   }
-  EXPECT_GT(largest_turn, 0.3);  // the seeds did turn the blob by a visible angle
 }
 
 TEST(Augment, TinyRotationKeepsTheInk) {
@@ -198,13 +201,13 @@ TEST(Augment, TinyRotationKeepsTheInk) {
 }
 
 TEST(Augment, ScaleStretchesAboutTheCentre) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_scale = 0.3f;
   const Bytes in = blob(kCentre + 5.0, kCentre - 4.0, 2.0);
   const Moments before = moments(in, 255.0);
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    const double s = draws_for(seed, o).scale;
-    const Moments after = moments(augment(in, o, seed), 1.0);
+  for (float s : {0.7f, 0.9f, 1.1f, 1.3f}) {
+    nn::AugmentParams p;
+    p.scale = s;
+    const Moments after = moments(applied(in, p), 1.0);
+    const float seed = s;
     EXPECT_NEAR(after.x - kCentre, s * (before.x - kCentre), 0.05) << seed;
     EXPECT_NEAR(after.y - kCentre, s * (before.y - kCentre), 0.05) << seed;
     EXPECT_NEAR(after.mass, s * s * before.mass, 0.03 * s * s * before.mass) << seed;  // area grows as s^2
@@ -218,7 +221,7 @@ TEST(Augment, AffineDefaultsKeepADigitNearTheCentre) {
   const Bytes in = ring();
   const Moments before = moments(in, 255.0);
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
-    const Draws d = draws_for(seed, o);
+    const nn::AugmentParams d = draws_for(seed, o);
     const Moments after = moments(augment(in, o, seed), 1.0);
     EXPECT_NEAR(after.x - before.x, d.shift_x, 0.5) << seed;
     EXPECT_NEAR(after.y - before.y, d.shift_y, 0.5) << seed;
@@ -358,11 +361,8 @@ TEST(Augment, ElasticDisplacementIsAboutAlphaTimesTheSmoothedNoise) {
 }
 
 TEST(Augment, PositiveThicknessBlendsTowardsTheDilation) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_thickness = 1.0f;
-  const std::uint64_t seed = seed_with_thickness(o, [](float t) { return t > 0.2f; });
-  const float t = draws_for(seed, o).thickness;
-  const Floats out = augment(single_pixel(12, 9), o, seed);
+  const float t = 0.4f;
+  const Floats out = applied(single_pixel(12, 9), thickened(t));
   // The 3x3 max filter of one lit pixel is a 3x3 square: its 8 new pixels get weight t.
   for (int y = 6; y <= 12; ++y) {
     for (int x = 9; x <= 15; ++x) {
@@ -374,11 +374,8 @@ TEST(Augment, PositiveThicknessBlendsTowardsTheDilation) {
 }
 
 TEST(Augment, ThicknessAboveOnePixelDilatesMoreThanOnce) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_thickness = 2.0f;
-  const std::uint64_t seed = seed_with_thickness(o, [](float t) { return t > 1.2f; });
-  const float t = draws_for(seed, o).thickness;
-  const Floats out = augment(single_pixel(12, 9), o, seed);
+  const float t = 1.6f;
+  const Floats out = applied(single_pixel(12, 9), thickened(t));
   // One full dilation (3x3 square of 1), then t - 1 of the next (the 5x5 border).
   for (int y = 5; y <= 13; ++y) {
     for (int x = 8; x <= 16; ++x) {
@@ -390,16 +387,13 @@ TEST(Augment, ThicknessAboveOnePixelDilatesMoreThanOnce) {
 }
 
 TEST(Augment, NegativeThicknessBlendsTowardsTheErosion) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_thickness = 1.0f;
-  const std::uint64_t seed = seed_with_thickness(o, [](float t) { return t < -0.2f; });
-  const float t = draws_for(seed, o).thickness;
+  const float t = -0.3f;
   // A 5x5 square at x 10..14, y 20..24: the 3x3 min filter keeps its inner 3x3.
   Bytes in(kPixels, 0);
   for (int y = 20; y <= 24; ++y) {
     for (int x = 10; x <= 14; ++x) in[static_cast<std::size_t>(y * kSide + x)] = 255;
   }
-  const Floats out = augment(in, o, seed);
+  const Floats out = applied(in, thickened(t));
   for (int y = 18; y <= 26; ++y) {
     for (int x = 8; x <= 16; ++x) {
       const int d = std::max(std::abs(x - 12), std::abs(y - 22));
@@ -410,14 +404,11 @@ TEST(Augment, NegativeThicknessBlendsTowardsTheErosion) {
 }
 
 TEST(Augment, ThicknessChangesTheInkOfADigit) {
-  nn::AugmentOptions o = no_distortion();
-  o.max_thickness = 0.5f;
   const Bytes in = ring();
   const double before = moments(in, 255.0).mass;
   int thicker = 0, thinner = 0;
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    const float t = draws_for(seed, o).thickness;
-    const double after = moments(augment(in, o, seed), 1.0).mass;
+  for (float t : {-0.5f, -0.3f, -0.1f, 0.1f, 0.3f, 0.5f}) {
+    const double after = moments(applied(in, thickened(t)), 1.0).mass;
     if (t > 0.05f) {
       EXPECT_GT(after, before * (1.0 + 0.5 * t)) << "t " << t;
       ++thicker;
@@ -426,8 +417,61 @@ TEST(Augment, ThicknessChangesTheInkOfADigit) {
       ++thinner;
     }
   }
-  EXPECT_GT(thicker, 5);
-  EXPECT_GT(thinner, 5);
+  EXPECT_EQ(thicker, 3);
+  EXPECT_EQ(thinner, 3);
+}
+
+// The draw: every parameter within its option's range, over many seeds; the five
+// scalars come first, in the documented order (shift x, shift y, angle, scale,
+// thickness), and the elastic fields only when elastic_alpha > 0.
+TEST(Augment, DrawsWithinTheRangesInTheDocumentedOrder) {
+  nn::AugmentOptions o;
+  o.max_shift = 2.0f;
+  o.max_rotation = 15.0f;
+  o.max_scale = 0.2f;
+  o.max_thickness = 0.5f;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const nn::AugmentParams p = draws_for(seed, o);
+    EXPECT_LE(std::abs(p.shift_x), 2.0f);
+    EXPECT_LE(std::abs(p.shift_y), 2.0f);
+    EXPECT_LE(std::abs(p.angle), 15.0f);
+    EXPECT_LE(std::abs(p.scale - 1.0f), 0.2f);
+    EXPECT_LE(std::abs(p.thickness), 0.5f);
+    EXPECT_EQ(p.field_x.size(), kPixels);
+    EXPECT_EQ(p.field_y.size(), kPixels);
+  }
+  nn::Rng r(9);
+  const nn::AugmentParams p = draws_for(9, o);
+  EXPECT_EQ(p.shift_x, r.uniform(-2.0f, 2.0f));
+  EXPECT_EQ(p.shift_y, r.uniform(-2.0f, 2.0f));
+  EXPECT_EQ(p.angle, r.uniform(-15.0f, 15.0f));
+  EXPECT_EQ(p.scale, 1.0f + r.uniform(-0.2f, 0.2f));
+  EXPECT_EQ(p.thickness, r.uniform(-0.5f, 0.5f));
+  o.elastic_alpha = 0.0f;
+  EXPECT_TRUE(draws_for(9, o).field_x.empty());
+}
+
+// augment_image is exactly draw_augment then apply_augment.
+TEST(Augment, AugmentImageIsDrawThenApply) {
+  const Bytes in = ring();
+  const nn::AugmentOptions o;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) EXPECT_EQ(augment(in, o, seed), applied(in, draws_for(seed, o)));
+}
+
+TEST(Augment, ApplyRejectsBadParameters) {
+  const Bytes in(kPixels, 0);
+  Floats out(kPixels);
+  using nn::test::error_of;
+  nn::AugmentParams p;
+  p.scale = 0.0f;
+  EXPECT_THAT(error_of([&] { nn::apply_augment(in, kSide, p, out); }), HasSubstr("the scale above 0"));
+  p = {};
+  p.angle = std::nanf("");
+  EXPECT_THAT(error_of([&] { nn::apply_augment(in, kSide, p, out); }), HasSubstr("must be finite"));
+  p = {};
+  p.field_x.assign(kPixels, 0.0f);
+  EXPECT_THAT(error_of([&] { nn::apply_augment(in, kSide, p, out); }),
+              HasSubstr("the elastic fields must have 784 values each, got 784 and 0"));
 }
 
 TEST(Augment, RejectsBadArguments) {

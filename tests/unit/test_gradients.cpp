@@ -11,9 +11,10 @@
 #include <numbers>
 #include <vector>
 
-#include "nn/network.hpp"
+#include "nn/forward.hpp"
 #include "nn/random.hpp"
-#include "nn/sgd.hpp"
+#include "nn/backward.hpp"
+#include "nn/forward.hpp"
 #include "nn/softmax.hpp"
 
 namespace {

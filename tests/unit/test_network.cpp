@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nn/error.hpp"
-#include "nn/network.hpp"
+#include "nn/forward.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "nn/random.hpp"
+#include "nn/forward.hpp"
 #include "nn/weights_io.hpp"
 #include "test_util.hpp"
 

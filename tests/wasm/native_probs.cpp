@@ -21,7 +21,7 @@
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 #include "nn/image.hpp"
-#include "nn/network.hpp"
+#include "nn/forward.hpp"
 #include "nn/weights_io.hpp"
 
 namespace {

@@ -2,11 +2,14 @@
 // digits the way people draw them (shifted, rotated, scaled, thicker or thinner,
 // wobbly) rather than only MNIST's 60,000 exact images.
 //
-// All randomness comes from the Rng passed in, so a seed reproduces a run.
+// Two steps: draw_augment() draws the parameters of one distortion from an Rng (so a
+// seed reproduces a run), apply_augment() applies given parameters to an image (so a
+// test can ask for "2 pixels right, 10 degrees" directly). augment_image() does both.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "nn/random.hpp"
 
@@ -19,10 +22,38 @@ struct AugmentOptions {
   float max_thickness = 0.5f;     // pixels of stroke dilation (+) or erosion (-), uniform
   float elastic_alpha = 34.0f;    // elastic distortion strength in pixels (0: off); Simard et al. 2003
   float elastic_sigma = 4.0f;     // smoothness of the displacement field, pixels
+
+  // Throws nn::Error naming the option when one is negative, not finite or out of range.
+  void validate() const;
 };
 
-// Writes a randomly distorted copy of a side x side image (bytes, 0 = paper,
-// 255 = ink, row-major) into out (side * side floats in [0, 1]).
+// One distortion of a side x side image. Pixel (x, y) covers [x, x+1) x [y, y+1), x to
+// the right, y down. The digit is scaled about the image centre, turned, then shifted;
+// the elastic field moves where each output pixel reads from; then the strokes are
+// made thicker or thinner.
+struct AugmentParams {
+  float shift_x = 0.0f;    // pixels, to the right
+  float shift_y = 0.0f;    // pixels, down
+  float angle = 0.0f;      // degrees, clockwise on screen
+  float scale = 1.0f;      // > 0
+  float thickness = 0.0f;  // pixels of stroke dilation (+) or erosion (-)
+  // Elastic displacement of each output pixel's source point, pixels, side * side
+  // values each, row-major; both empty: no elastic distortion.
+  std::vector<float> field_x, field_y;
+};
+
+// Draws one distortion within the options' ranges, always in this order (a seed
+// reproduces it): shift x, shift y, angle, scale, thickness (drawn even when their
+// option is 0), then, only when elastic_alpha > 0, the noise of field x then field y.
+// Reuses out's buffers.
+void draw_augment(const AugmentOptions& options, int side, Rng& rng, AugmentParams& out);
+
+// Writes the distorted copy of a side x side image (bytes, 0 = paper, 255 = ink,
+// row-major) into out (side * side floats in [0, 1]). With default params, out = in / 255.
+void apply_augment(std::span<const std::uint8_t> in, int side, const AugmentParams& params, std::span<float> out);
+
+// draw_augment then apply_augment; buffers are kept per thread, so the training loop
+// allocates nothing per image.
 void augment_image(std::span<const std::uint8_t> in, int side, std::span<float> out,
                    const AugmentOptions& options, Rng& rng);
 

@@ -35,6 +35,9 @@ void binarize(Dataset& data);
 // so training images pass through the same normalisation as drawings on the page.
 void normalize_digits(Dataset& data);
 
+// Appends more's samples to data (the same number of pixels per sample, else nn::Error).
+void append(Dataset& data, const Dataset& more);
+
 // Keeps the first n samples (n >= size() keeps all).
 void truncate(Dataset& data, std::size_t n);
 

@@ -1,0 +1,30 @@
+// The reference backward pass: serial and plain, gradients stored. Tests hold the
+// training step (step.hpp), which folds the update into the gradient's products and
+// runs on several threads, to this.
+//
+// Legend: I = layer inputs, O = layer outputs, B = batch, C = classes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "nn/forward.hpp"
+#include "nn/network.hpp"
+
+namespace nn {
+
+struct Gradients {
+  std::vector<Eigen::MatrixXf> dW;  // per layer, O x I
+  std::vector<Eigen::VectorXf> db;  // per layer, O
+};
+
+// Backpropagates softmax cross-entropy from a reference forward pass (acts) with the
+// true labels: the output gradient is P - Y. Fills g with gradients summed over the batch.
+void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
+              Gradients& g);
+
+// W -= lr * dW, b -= lr * db.
+void apply_gradients(Network& net, const Gradients& g, float learning_rate);
+
+}  // namespace nn

@@ -1,0 +1,67 @@
+// The optimiser: mini-batch SGD with optional classical momentum and decoupled weight
+// decay. Its settings and its state (the momentum velocities) in one struct, and one
+// update rule, applied by the training step (step.hpp) to blocks of a layer's rows.
+//
+// Like the original, the gradient is SUMMED over the batch (not averaged), for the
+// weights and, unlike the original, for the biases too: the step per batch is
+// learning_rate x the sum of per-sample gradients, so `--learning-rate 0.003
+// --batch-size 64` means what it meant in the original.
+//
+// Legend: I = layer inputs, O = layer outputs, B = batch.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <vector>
+
+#include "nn/network.hpp"
+
+namespace nn {
+
+struct Sgd {
+  Sgd() = default;
+  explicit Sgd(float learning_rate_, float momentum_ = 0.0f, float weight_decay_ = 0.0f)
+      : learning_rate(learning_rate_), momentum(momentum_), weight_decay(weight_decay_) {}
+
+  float learning_rate = 0.01f;
+  float momentum = 0.0f;      // 0: plain SGD (the original); else v = m v - lr g, W += v
+  float weight_decay = 0.0f;  // decoupled L2 on the weights (not biases): W *= 1 - lr * weight_decay
+
+  // Throws nn::Error naming the setting and the value when one is out of range.
+  void validate() const;
+
+  // Sizes the state for this network (zero velocities), if momentum needs it and it is
+  // not sized yet: the velocities carry over from batch to batch and epoch to epoch.
+  void prepare(const Network& net);
+  void reset() { vW.clear(), vb.clear(); }
+
+  // The update of rows [first, first + count) of layer k from delta (dLoss/dZ, O x B,
+  // its rows) and the layer's input (I x B, dense or sparse): the gradient
+  // dW = delta input^T, db = the row sums of delta, both summed over the batch.
+  // Without momentum the update is folded into the product: no gradient is stored.
+  template <class Delta, class Input>
+  void update_rows(Layer& layer, std::size_t k, Eigen::Index first, Eigen::Index count, const Delta& delta,
+                   const Input& input) {
+    auto W = layer.W.middleRows(first, count);
+    auto b = layer.b.segment(first, count);
+    if (momentum == 0.0f) {
+      W.noalias() -= learning_rate * delta * input.transpose();
+      b.noalias() -= learning_rate * delta.rowwise().sum();
+    } else {
+      auto v = vW[k].middleRows(first, count);
+      auto vbias = vb[k].segment(first, count);
+      v *= momentum;
+      v.noalias() -= learning_rate * delta * input.transpose();
+      vbias = momentum * vbias - learning_rate * delta.rowwise().sum();
+      W += v;
+      b += vbias;
+    }
+    if (weight_decay > 0.0f) W *= 1.0f - learning_rate * weight_decay;
+  }
+
+  // State: per layer, the velocities of W (O x I) and b (O); empty without momentum.
+  std::vector<Eigen::MatrixXf> vW;
+  std::vector<Eigen::VectorXf> vb;
+};
+
+}  // namespace nn

@@ -1,0 +1,28 @@
+// The reference forward pass (nn/forward.hpp): serial, dense, plain.
+#include "nn/forward.hpp"
+
+#include "nn/softmax.hpp"
+
+namespace nn {
+
+const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                               Activations& acts) {
+  check_inputs(net, x.rows());
+  const auto& layers = net.layers();
+  acts.resize(layers.size() + 1);
+  acts[0] = x;
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    acts[k + 1].resize(layers[k].W.rows(), x.cols());
+    layer_rows(net, k, acts[k], acts[k + 1], 0, layers[k].W.rows());
+  }
+  softmax(acts.back());
+  return acts.back();
+}
+
+Eigen::MatrixXf predict(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  Activations acts;
+  forward(net, x, acts);
+  return std::move(acts.back());
+}
+
+}  // namespace nn

@@ -1,0 +1,35 @@
+// The training forward pass (nn/forward.hpp) over a sparse batch, on several threads:
+// one parallel region, each layer's rows in blocks (blocks.hpp), a barrier per layer.
+#include "blocks.hpp"
+#include "nn/forward.hpp"
+#include "nn/softmax.hpp"
+
+namespace nn {
+
+const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activations& acts) {
+  using detail::for_blocks;
+  check_inputs(net, x.rows());
+  const auto& layers = net.layers();
+  acts.resize(layers.size() + 1);
+  acts[0].resize(0, 0);
+  for (std::size_t k = 0; k < layers.size(); ++k) acts[k + 1].resize(layers[k].W.rows(), x.cols());
+#pragma omp parallel
+  {
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+      const Eigen::Index block = k == 0 ? detail::kSparseBlock : detail::kBlock;
+      for_blocks(layers[k].W.rows(), block, [&](Eigen::Index first, Eigen::Index count) {
+        if (k == 0) {
+          layer_rows(net, 0, x, acts[1], first, count);
+        } else {
+          layer_rows(net, k, acts[k], acts[k + 1], first, count);
+        }
+      });
+    }
+    for_blocks(x.cols(), detail::kBlock, [&](Eigen::Index first, Eigen::Index count) {
+      softmax(acts.back().middleCols(first, count));
+    });
+  }
+  return acts.back();
+}
+
+}  // namespace nn
