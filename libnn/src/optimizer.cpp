@@ -15,6 +15,8 @@ void Sgd::validate() const {
   } else if (!(weight_decay >= 0 && learning_rate * weight_decay < 1)) {
     msg << "weight decay must be 0 or more, and less than 1 / learning rate (" << 1 / learning_rate << "), got "
         << weight_decay;
+  } else if (frozen_layers < 0) {
+    msg << "frozen layers must be 0 or more, got " << frozen_layers;
   } else {
     return;
   }
