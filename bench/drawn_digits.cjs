@@ -12,8 +12,9 @@
 //             averaging each 12x12 block (area averaging, what a high-quality downscale
 //             approximates; --downscale bilinear instead takes the 2x2 pixels at each block
 //             centre, what plain bilinear sampling without mipmaps does), then
-//             model.predict(rgba28): red < 127 is ink.
-//   ours      model.predictCanvas(rgba336, 336, 336): crop, fit 20x20, centre of mass.
+//             model.predict(Module.originalInput(rgba28)): red < 127 is ink.
+//   ours      model.predict(Module.normalizeCanvas(rgba336, 336, 336)): crop, fit 20x20,
+//             centre of mass (the page's path).
 //
 //   node bench/drawn_digits.cjs --weights FILE [--site DIR] [--count N] [--seed S] [--sample]
 //        [--activation NAME] [--downscale box|bilinear] [--min-accuracy X] [--json]
@@ -35,7 +36,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
 const { performance } = require("node:perf_hooks");
-const { loadModule, readIdx } = require("./lib/node_nn.cjs");
+const { loadModule, readIdx } = require("../tests/lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SIDE = 28;               // MNIST digit side (px)
@@ -213,14 +214,14 @@ function encodePng(rgba, width, height) {
 async function loadModel(args) {
   if (!fs.existsSync(args.weights)) throw new Error(`--weights ${args.weights}: file not found`);
   const nn = await loadModule(args.site, "build the wasm preset or pass --site");
-  return new nn.Model(fs.readFileSync(args.weights, "utf8"), args.activation);
+  return { Module: nn, model: new nn.Model(fs.readFileSync(args.weights, "utf8"), args.activation) };
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const mnistDir = path.resolve(process.env.MNIST_DIR || path.join(ROOT, "data/mnist"));
   const test = loadTestSet(mnistDir);
-  const model = await loadModel(args);
+  const { Module, model } = await loadModel(args);
   const indices = pickIndices(test.total, args.count, args.seed, args.sample);
   if (args.examples) fs.mkdirSync(args.examples, { recursive: true });
 
@@ -234,9 +235,10 @@ async function main() {
     const label = test.label(i);
     const size = drawDigit(test.image(i), rand, canvas);
     if (size === null) { ++skipped; continue; }  // no pixel >= 128: nothing a pencil would draw
-    const original = argmax(model.predict(shrink(canvas, args.downscale, small)));
+    const original = argmax(model.predict(Module.originalInput(shrink(canvas, args.downscale, small))));
     const t0 = performance.now();
-    const probs = model.predictCanvas(canvas, CANVAS, CANVAS);
+    const input = Module.normalizeCanvas(canvas, CANVAS, CANVAS);
+    const probs = input === null ? null : model.predict(input);
     oursMs += performance.now() - t0;
     if (probs === null) ++empty;
     const ours = probs === null ? -1 : argmax(probs);
@@ -276,7 +278,7 @@ async function main() {
       console.log(`accuracy, size ${name} (n=${String(ours.total).padStart(5)})  ${pct(original)}        ${pct(ours)}`);
     });
     console.log(`original page: drawImage emulated by ${args.downscale === "box" ? "12x12 area averaging" : "2x2 bilinear sampling"}, red < 127 is ink`);
-    console.log(`ours: predictCanvas(336x336): ${msPerPrediction.toFixed(3)} ms per prediction (wasm, incl. copying the canvas)` +
+    console.log(`ours: normalizeCanvas + predict (336x336): ${msPerPrediction.toFixed(3)} ms per prediction (wasm, incl. copying the canvas)` +
       (empty ? `; ${empty} canvases seen as empty` : ""));
   }
   if (args.minAccuracy !== null && !(acc(stats.ours) >= args.minAccuracy)) {

@@ -17,7 +17,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { performance } = require("node:perf_hooks");
-const { loadModule } = require("./lib/node_nn.cjs");
+const { loadModule } = require("../tests/lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -104,7 +104,7 @@ async function main() {
   let sink = 0;
   const predict = time((i) => { sink += model.predict(inputs[i % inputs.length])[0]; }, args.iterations);
   const predictCanvas = model.inputs() === 784
-    ? time((i) => { sink += model.predictCanvas(canvas, 336, 336)[0]; }, Math.max(1, args.iterations >> 3))
+    ? time((i) => { sink += model.predict(Module.normalizeCanvas(canvas, 336, 336))[0]; }, Math.max(1, args.iterations >> 3))
     : null;
 
   const ms = (x) => x.toFixed(4);
@@ -115,7 +115,7 @@ async function main() {
   console.log(`predict (784 Float32Array): ${ms(predict.median)} ms per prediction (median of 5 x ${args.iterations}; ` +
               `best round ${ms(predict.best)} ms)`);
   if (predictCanvas) {
-    console.log(`predictCanvas (336x336 RGBA): ${ms(predictCanvas.median)} ms per prediction (best round ${ms(predictCanvas.best)} ms)`);
+    console.log(`normalizeCanvas + predict (336x336 RGBA): ${ms(predictCanvas.median)} ms per prediction (best round ${ms(predictCanvas.best)} ms)`);
   }
   model.delete();
   if (Number.isNaN(sink)) console.log("(NaN in the results)");

@@ -9,6 +9,8 @@
 option(NN_WASM_SIMD "Compile the WebAssembly module with 128-bit SIMD (-msimd128)" ON)
 
 set(NN_WASM_FLAGS -O3 -fexceptions $<$<BOOL:${NN_WASM_SIMD}>:-msimd128>)
+# libnn's OpenMP pragmas are ignored here (one thread): no warning for each.
+set(NN_WASM_COMPILE_FLAGS -Wno-unknown-pragmas)
 add_library(nn_wasm_flags INTERFACE)
-target_compile_options(nn_wasm_flags INTERFACE ${NN_WASM_FLAGS})
+target_compile_options(nn_wasm_flags INTERFACE ${NN_WASM_FLAGS} ${NN_WASM_COMPILE_FLAGS})
 target_link_options(nn_wasm_flags INTERFACE ${NN_WASM_FLAGS})

@@ -1,63 +1,54 @@
-// The WebAssembly module: embind bindings over libnn. No math here: parsing, input
-// normalisation and the forward pass are libnn's (nn::parse_weights, nn::ink_from_rgba,
-// nn::normalize_digit, nn::original_input, nn::forward).
+// The WebAssembly module: embind bindings over libnn. No math and no input checks here:
+// parsing, normalisation, the forward pass, training and their checks are libnn's. The
+// bindings only move values between JS and C++.
 //
-// JS API (see nn.d.ts):
-//   const Module = await createNNModule();
-//   const model = new Module.Model(jsonText, "re-lu");   // parses once
-//   model.predict(input)              -> Float32Array(10)
-//   model.predictCanvas(rgba, w, h)   -> Float32Array(10) | null (no ink)
-//   Module.normalizeCanvas(rgba, w, h) -> Float32Array(784) | null
-//   Module.originalInput(rgba28)      -> Float32Array(784)
+// JS API (nn.d.ts), one meaning per call (fit and toJSON only in nn-train.js, built with
+// NN_WASM_TRAINING=1; nn.js, what the page loads first, leaves training out):
+//   const nn = await createNNModule();
+//   const model = new nn.Model(bytesOrText, "re-lu");  // the weights, parsed once
+//   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
+//   model.fit(inputs, labels, options)   -> per-epoch mean losses (libnn's nn::fit)
+//   model.toJSON()                       -> the weights JSON (the original's format)
+//   nn.normalizeCanvas(rgba, w, h)       -> Float32Array(784) | null (no ink)
+//   nn.originalInput(rgba28)             -> Float32Array(784) (the original page's input)
 //   model.delete()
 //
-// Errors: every binding catches std::exception; the JS caller gets an Error with the
-// same message (see "Errors" below), never a C++ exception or an abort. Returned arrays
-// are copies, never views into wasm memory (which may move when it grows).
+// Errors, one path: every binding catches the C++ exception and hands its message to
+// errors.js (nn_report_error), which throws it as a JS Error once the wasm call has
+// returned. (A JS exception thrown through wasm frames would skip their C++ destructors
+// and leave the stack pointer moved: a leak on every error.) Returned arrays are
+// copies, never views into wasm memory (which may move when it grows).
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <Eigen/Core>
-#include <cmath>
 #include <cstdint>
 #include <exception>
-#include <span>
 #include <string>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "nn/activation.hpp"
+#include "nn/dataset.hpp"
 #include "nn/error.hpp"
+#if NN_WASM_TRAINING
+#include "nn/fit.hpp"
+#endif
+#include "nn/forward.hpp"
 #include "nn/image.hpp"
-#include "nn/network.hpp"
 #include "nn/weights_io.hpp"
 
 using emscripten::val;
 
 namespace {
 
-constexpr int kDigitPixels = nn::kDigitSide * nn::kDigitSide;  // 784
-constexpr int kDigitRgbaBytes = kDigitPixels * 4;               // 3136
-
-// Errors. The bindings never throw into JavaScript: a JS exception unwinds wasm frames
-// without running their C++ destructors (leaking the JS arguments' handles) and without
-// restoring the stack pointer (embind's invoker frame leaks stack on every error). So a
-// failing call records its message and returns normally; errors.js (--post-js), wrapped
-// around every binding, then throws it as a JS Error, with no wasm frame left to unwind.
 EM_JS(void, nn_report_error, (const char* message), {
   nnReportError(UTF8ToString(message));
 });
 
-// Runs once the runtime has run all static constructors (embind registration among
-// them), before the module's promise resolves.
-EM_JS(void, nn_install_error_wrappers, (), {
-  addOnInit(nnInstallErrorWrappers);
-});
-
-// Runs f; on a C++ exception, reports its message and returns a placeholder
-// (undefined or nullptr) that errors.js replaces by throwing.
+// Runs f; on a C++ exception, reports its message and returns a placeholder (undefined
+// or nullptr) that errors.js replaces by throwing.
 template <class F, class R = std::invoke_result_t<F&>>
 R guarded(F&& f) {
   try {
@@ -74,6 +65,8 @@ R guarded(F&& f) {
   }
 }
 
+// --- moving values between JS and C++ ------------------------------------------------
+
 std::string describe(const val& v) {
   if (v.isNull()) return "null";
   if (v.isUndefined()) return "undefined";
@@ -86,60 +79,46 @@ std::string describe(const val& v) {
   return "a " + type;
 }
 
-bool is_byte_array(const val& v) {
-  return v.instanceof(val::global("Uint8Array")) || v.instanceof(val::global("Uint8ClampedArray"));
+bool is_instance(const val& v, const char* type) { return v.instanceof(val::global(type)); }
+
+bool is_bytes(const val& v) { return is_instance(v, "Uint8Array") || is_instance(v, "Uint8ClampedArray"); }
+
+// An Array or a typed array of numbers: what TypedArray.prototype.set takes.
+bool is_numbers(const val& v) {
+  return v.isArray() || (val::global("ArrayBuffer").call<bool>("isView", v) && !is_instance(v, "DataView"));
 }
 
-// An Array or any typed array (not a DataView): something TypedArray.prototype.set takes.
-bool is_array_like(const val& v) {
-  return v.isArray() || (val::global("ArrayBuffer").call<bool>("isView", v) &&
-                         !v.instanceof(val::global("DataView")));
-}
-
-std::size_t length_of(const val& v) { return v["length"].as<std::size_t>(); }
-
-// Copies a JS array of numbers into wasm memory (one TypedArray.set, converting as JS does).
+// A JS array of numbers copied into a vector (one TypedArray.set, converting as JS does).
 template <class T>
-void copy_from_js(const val& from, T* to, std::size_t n) {
-  val(emscripten::typed_memory_view(n, to)).call<void>("set", from);
+std::vector<T> copy_from_js(const val& from, const char* what) {
+  if (!is_numbers(from)) throw nn::Error(std::string("expected ") + what + ", got " + describe(from));
+  std::vector<T> out(from["length"].as<std::size_t>());
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", from);
+  return out;
 }
 
-// A Float32Array holding a copy of the values.
 val to_float32_array(const float* data, std::size_t n) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(n, data));
 }
 
-// RGBA bytes of a width x height image, checked and copied into `bytes`.
-void read_rgba(const val& rgba, int width, int height, std::vector<std::uint8_t>& bytes) {
-  if (!is_array_like(rgba)) {
+// Canvas pixels: RGBA bytes, as getImageData(...).data gives them.
+std::vector<std::uint8_t> rgba_of(const val& rgba) {
+  if (!is_bytes(rgba)) {
     throw nn::Error("expected RGBA bytes (a Uint8ClampedArray, as getImageData gives), got " + describe(rgba));
   }
-  const std::size_t n = length_of(rgba);
-  if (width <= 0 || height <= 0 ||
-      n != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
-    throw nn::Error("expected " + std::to_string(width) + " x " + std::to_string(height) +
-                    " x 4 RGBA bytes, got " + std::to_string(n));
-  }
-  bytes.resize(n);
-  copy_from_js(rgba, bytes.data(), n);
+  return copy_from_js<std::uint8_t>(rgba, "RGBA bytes");
 }
 
-// MNIST-style 28x28 input from a canvas of any size; false when there is no ink.
-bool normalize_canvas(const val& rgba, int width, int height, std::vector<std::uint8_t>& bytes,
-                      Eigen::Ref<Eigen::VectorXf> out) {
-  read_rgba(rgba, width, height, bytes);
-  const std::vector<float> ink = nn::ink_from_rgba(bytes, width, height);
-  return nn::normalize_digit(ink, width, height, out);
-}
-
-std::string text_of(const val& json) {
-  if (json.isString()) return json.as<std::string>();
-  if (is_byte_array(json)) {  // UTF-8 bytes, e.g. new Uint8Array(await response.arrayBuffer())
-    std::string text(length_of(json), '\0');
-    copy_from_js(json, reinterpret_cast<std::uint8_t*>(text.data()), text.size());
-    return text;
+// The model file's bytes: a Uint8Array or ArrayBuffer (as fetch gives), or the JSON text.
+std::string model_bytes(const val& model) {
+  if (model.isString()) return model.as<std::string>();
+  const val bytes = is_instance(model, "ArrayBuffer") ? val::global("Uint8Array").new_(model) : model;
+  if (!is_bytes(bytes)) {
+    throw nn::Error("expected the model as a Uint8Array, an ArrayBuffer or a JSON string, got " + describe(model));
   }
-  throw nn::Error("expected the weights JSON as a string or Uint8Array, got " + describe(json));
+  std::string out(bytes["length"].as<std::size_t>(), '\0');
+  val(emscripten::typed_memory_view(out.size(), reinterpret_cast<std::uint8_t*>(out.data()))).call<void>("set", bytes);
+  return out;
 }
 
 nn::Activation activation_of(const val& name) {
@@ -148,12 +127,49 @@ nn::Activation activation_of(const val& name) {
   return nn::parse_activation(name.as<std::string>());
 }
 
+#if NN_WASM_TRAINING
+// options[key] as a number, or `fallback` when absent.
+double number_option(const val& options, const char* key, double fallback) {
+  const val v = options[key];
+  if (v.isUndefined()) return fallback;
+  if (!v.isNumber()) throw nn::Error(std::string("options.") + key + ": expected a number, got " + describe(v));
+  return v.as<double>();
+}
+
+bool bool_option(const val& options, const char* key, bool fallback) {
+  const val v = options[key];
+  if (v.isUndefined()) return fallback;
+  if (!v.isTrue() && !v.isFalse()) throw nn::Error(std::string("options.") + key + ": expected true or false, got " + describe(v));
+  return v.isTrue();
+}
+
+// JS fit options -> libnn's (which validates them). Absent keys keep libnn's defaults,
+// except epochs (1) and the batch (the whole set, up to 64).
+nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_t& seed) {
+  if (!options.isUndefined() && !(options.typeOf().as<std::string>() == "object" && !options.isNull())) {
+    throw nn::Error("expected the options as an object, got " + describe(options));
+  }
+  const val o = options.isUndefined() ? val::object() : options;
+  nn::FitOptions f;
+  f.sgd.learning_rate = static_cast<float>(number_option(o, "learningRate", f.sgd.learning_rate));
+  f.sgd.momentum = static_cast<float>(number_option(o, "momentum", f.sgd.momentum));
+  f.sgd.weight_decay = static_cast<float>(number_option(o, "weightDecay", f.sgd.weight_decay));
+  f.batch_size = static_cast<int>(number_option(o, "batchSize", static_cast<double>(std::min<std::size_t>(samples, 64))));
+  f.epochs = static_cast<int>(number_option(o, "epochs", 1));
+  f.lr_decay = static_cast<float>(number_option(o, "lrDecay", f.lr_decay));
+  f.shuffle = bool_option(o, "shuffle", f.shuffle);
+  seed = static_cast<std::uint64_t>(number_option(o, "seed", 1));
+  return f;
+}
+#endif
+
+// --- the API ---------------------------------------------------------------------------
+
 // A parsed network with its scratch buffers: predictions reuse them instead of allocating.
 class Model {
  public:
-  Model(const val& json, const val& activation)
-      : net_(nn::parse_weights(text_of(json), activation_of(activation), "weights JSON")),
-        input_(net_.inputs()) {}
+  Model(const val& model, const val& activation)
+      : net_(nn::parse_weights(model_bytes(model), activation_of(activation), "weights JSON")) {}
 
   val sizes() const {
     val out = val::array();
@@ -163,90 +179,73 @@ class Model {
   int inputs() const { return net_.inputs(); }
   int outputs() const { return net_.outputs(); }
 
-  // input: inputs() numbers in [0, 1] (ink = 1), or 28x28 RGBA bytes from the
-  // original page's pipeline (a Uint8Array or Uint8ClampedArray of 3136 bytes).
+  // inputs() numbers in [0, 1] (ink = 1): the probabilities of the outputs() classes.
   val predict(const val& input) {
-    if (!is_array_like(input)) {
-      throw nn::Error("expected " + std::to_string(inputs()) +
-                      " input values (a Float32Array or Array) or " + std::to_string(kDigitRgbaBytes) +
-                      " RGBA bytes, got " + describe(input));
+    if (is_bytes(input)) {
+      throw nn::Error("expected " + std::to_string(inputs()) + " input values as a Float32Array or Array, got " +
+                      describe(input) + " (RGBA pixels go through normalizeCanvas or originalInput first)");
     }
-    const std::size_t n = length_of(input);
-    if (is_byte_array(input)) {  // bytes are always RGBA, never 0..255 pixel values
-      if (n != kDigitRgbaBytes) {
-        throw nn::Error("expected a Uint8Array of " + std::to_string(kDigitRgbaBytes) +
-                        " RGBA bytes (28 x 28 x 4) or a Float32Array of " +
-                        std::to_string(inputs()) + " input values, got " + std::to_string(n) + " bytes");
-      }
-      read_rgba(input, nn::kDigitSide, nn::kDigitSide, bytes_);
-      input_ = nn::original_input(bytes_);
-    } else {
-      if (n != static_cast<std::size_t>(inputs())) {
-        throw nn::Error("expected " + std::to_string(inputs()) + " input values, got " + std::to_string(n));
-      }
-      input_.resize(inputs());
-      copy_from_js(input, input_.data(), n);
-      check_finite();
-    }
-    return run();
-  }
-
-  // Full-resolution canvas (e.g. 336x336 RGBA): MNIST-style normalisation, then the network.
-  val predict_canvas(const val& rgba, int width, int height) {
-    input_.resize(kDigitPixels);
-    if (!normalize_canvas(rgba, width, height, bytes_, input_)) return val::null();
-    return run();
-  }
-
- private:
-  val run() {
-    const Eigen::MatrixXf& probs = nn::forward(net_, input_, acts_);
+    const std::vector<float> x = copy_from_js<float>(input, "the input values as a Float32Array or Array");
+    const Eigen::Map<const Eigen::MatrixXf> column(x.data(), static_cast<Eigen::Index>(x.size()), 1);
+    const Eigen::MatrixXf& probs = nn::forward(net_, column, acts_);
     return to_float32_array(probs.data(), static_cast<std::size_t>(probs.size()));
   }
 
-  void check_finite() const {
-    for (Eigen::Index i = 0; i < input_.size(); ++i) {
-      if (!std::isfinite(input_[i])) {
-        throw nn::Error("input[" + std::to_string(i) + "]: expected a number, got " + std::to_string(input_[i]));
-      }
-    }
+#if NN_WASM_TRAINING
+  // Trains on n samples (inputs: n x inputs() numbers in [0, 1], sample after sample;
+  // labels: n class numbers) with libnn's nn::fit. All or nothing: on an error the
+  // model is unchanged. Returns the mean training loss of each epoch (bits per sample).
+  val fit(const val& inputs, const val& labels, const val& options) {
+    const std::vector<float> x = copy_from_js<float>(inputs, "the training inputs as a Float32Array or Array");
+    const std::vector<double> y = copy_from_js<double>(labels, "the labels as an Array or typed array");
+    const nn::Dataset data = nn::dataset_from_inputs(x, net_.inputs(), y, "the training inputs");
+    std::uint64_t seed = 1;
+    const nn::FitOptions f = fit_options(options, data.size(), seed);
+    nn::Network trained = net_;
+    nn::Rng rng(seed);
+    const nn::FitResult result = nn::fit(trained, data, nullptr, f, rng);
+    net_ = std::move(trained);
+    val losses = val::array();
+    for (const nn::EpochReport& r : result.history) losses.call<void>("push", r.train_loss);
+    return losses;
   }
 
+  val to_json() const { return val(nn::weights_to_json(net_)); }
+#endif
+
+ private:
   nn::Network net_;
-  nn::Activations acts_;             // per-layer outputs, reused
-  Eigen::VectorXf input_;            // the network's input, reused
-  std::vector<std::uint8_t> bytes_;  // RGBA copied from JS, reused
+  nn::Activations acts_;  // per-layer outputs, reused
 };
 
-Model* make_model(val json, val activation) {
-  return guarded([&] { return new Model(json, activation); });
+val normalize_canvas(const val& rgba, int width, int height) {
+  const std::vector<float> ink = nn::ink_from_rgba(rgba_of(rgba), width, height);
+  Eigen::VectorXf out(nn::kDigitSide * nn::kDigitSide);
+  if (!nn::normalize_digit(ink, width, height, out)) return val::null();
+  return to_float32_array(out.data(), static_cast<std::size_t>(out.size()));
 }
 
+val original_input(const val& rgba) {
+  const Eigen::VectorXf x = nn::original_input(rgba_of(rgba));
+  return to_float32_array(x.data(), static_cast<std::size_t>(x.size()));
+}
+
+// Every binding through guarded(): the JS caller sees a JS Error, never a C++ exception.
+Model* make_model(val model, val activation) { return guarded([&] { return new Model(model, activation); }); }
 val model_sizes(const Model& m) { return guarded([&] { return m.sizes(); }); }
 int model_inputs(const Model& m) { return m.inputs(); }
 int model_outputs(const Model& m) { return m.outputs(); }
 val model_predict(Model& m, val input) { return guarded([&] { return m.predict(input); }); }
-val model_predict_canvas(Model& m, val rgba, int width, int height) {
-  return guarded([&] { return m.predict_canvas(rgba, width, height); });
+#if NN_WASM_TRAINING
+val model_fit(Model& m, val inputs, val labels, val options) {
+  return guarded([&] { return m.fit(inputs, labels, options); });
 }
-
+val model_to_json(const Model& m) { return guarded([&] { return m.to_json(); }); }
+#endif
 val normalize_canvas_js(val rgba, int width, int height) {
-  return guarded([&] {
-    std::vector<std::uint8_t> bytes;
-    Eigen::VectorXf out(kDigitPixels);
-    if (!normalize_canvas(rgba, width, height, bytes, out)) return val::null();
-    return to_float32_array(out.data(), static_cast<std::size_t>(out.size()));
-  });
+  return guarded([&] { return normalize_canvas(rgba, width, height); });
 }
-
-val original_input_js(val rgba) {
-  return guarded([&] {
-    std::vector<std::uint8_t> bytes;
-    read_rgba(rgba, nn::kDigitSide, nn::kDigitSide, bytes);
-    const Eigen::VectorXf x = nn::original_input(bytes);
-    return to_float32_array(x.data(), static_cast<std::size_t>(x.size()));
-  });
-}
+val original_input_js(val rgba) { return guarded([&] { return original_input(rgba); }); }
 
 }  // namespace
 
@@ -257,8 +256,11 @@ EMSCRIPTEN_BINDINGS(nn_module) {
       .function("inputs", &model_inputs)
       .function("outputs", &model_outputs)
       .function("predict", &model_predict)
-      .function("predictCanvas", &model_predict_canvas);
+#if NN_WASM_TRAINING
+      .function("fit", &model_fit)
+      .function("toJSON", &model_to_json)
+#endif
+      ;
   emscripten::function("normalizeCanvas", &normalize_canvas_js);
   emscripten::function("originalInput", &original_input_js);
-  nn_install_error_wrappers();
 }

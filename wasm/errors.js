@@ -1,9 +1,10 @@
 // errors.js: part of nn.js (linked with --post-js, so it runs inside the module factory).
 //
-// The bindings (bindings.cpp) never throw through wasm: a failing call reports its
-// message with nnReportError and returns normally. The wrappers installed here around
-// every binding that can fail then throw it as a JS Error, after the wasm call has
-// returned, so that no wasm frame is ever unwound by a JS exception.
+// The one error path of the module: a binding that fails catches the C++ exception and
+// hands its message to nnReportError (bindings.cpp), then returns normally; the wrapper
+// around every binding throws it here as a JS Error, after the wasm call has returned,
+// so that no wasm frame is ever unwound by a JS exception. The wrappers also let the
+// trailing optional arguments (nn.d.ts) be left out: embind wants every argument.
 
 var nnPendingError = null;  // message of the failed call in progress, if any
 
@@ -19,33 +20,36 @@ function nnChecked(result) {
   throw error;
 }
 
-function nnCheckedFunction(binding) {
+// binding(...args) with args padded with undefined to `arity`, checked.
+function nnWrap(binding, arity) {
   return function () {
-    return nnChecked(binding.apply(this, arguments));
+    var args = Array.prototype.slice.call(arguments);
+    while (args.length < arity) args.push(undefined);
+    return nnChecked(binding.apply(this, args));
   };
 }
 
-// Called once the bindings are registered (addOnInit, from bindings.cpp).
-function nnInstallErrorWrappers() {
+// The number of arguments of each binding whose last ones are optional.
+var nnArity = { Model: 2, fit: 3 };
+
+addOnInit(function () {
   var NativeModel = Module["Model"];
-  // new Model(json, activation?): the binding takes both (undefined means "re-lu").
-  // On failure it gives an empty object, which is dropped for the Error.
-  function Model(json, activation) {
+  var construct = nnWrap(function (model, activation) { return new NativeModel(model, activation); }, nnArity.Model);
+  function Model() {
     if (!new.target) throw new TypeError("Model must be called with new");
-    return nnChecked(new NativeModel(json, activation));
+    return construct.apply(this, arguments);
   }
   Model.prototype = NativeModel.prototype;
   Module["Model"] = Model;
-
   // Every method the bindings register on Model (embind's own, such as delete(), live
-  // on the prototype's prototype and are left alone).
+  // on the prototype's prototype and are left alone), and the free functions.
   Object.getOwnPropertyNames(NativeModel.prototype).forEach(function (name) {
     var method = NativeModel.prototype[name];
     if (name !== "constructor" && typeof method === "function") {
-      NativeModel.prototype[name] = nnCheckedFunction(method);
+      NativeModel.prototype[name] = nnWrap(method, nnArity[name] || 0);
     }
   });
   ["normalizeCanvas", "originalInput"].forEach(function (name) {
-    Module[name] = nnCheckedFunction(Module[name]);
+    Module[name] = nnWrap(Module[name], 0);
   });
-}
+});

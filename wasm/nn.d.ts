@@ -1,15 +1,17 @@
-// TypeScript declarations for nn.js / nn.wasm, the digit recogniser's WebAssembly module
-// (embind bindings over libnn, wasm/bindings.cpp). nn.js is a classic script: in a page it
-// defines the global createNNModule; in Node, `require("./nn.js")` returns it.
+// TypeScript declarations for the digit recogniser's WebAssembly modules (embind bindings
+// over libnn, wasm/bindings.cpp): nn.js / nn.wasm (load a model, predict, normalise a
+// drawing) and nn-train.js / nn-train.wasm (the same, plus Model.fit and Model.toJSON:
+// training with libnn's own nn::fit). Each is a classic script: in a page it defines the
+// global createNNModule; in Node, `require("./nn.js")` returns it.
 //
 // Every method that fails throws a JS Error whose message is libnn's, e.g.
-// "weights JSON: missing b0 (found W0)" or "expected 784 input values, got 783".
+// "weights JSON: missing b0 (found W0)" or "expected 784 inputs per sample, got 783".
 // Returned arrays are copies: they stay valid after further calls.
 //
 // Usage: const createNNModule = require("./nn.js");            // Node (CommonJS)
 //        <script src="nn.js"></script> then createNNModule(...)  // page or worker (a global)
 //        const nn = await createNNModule({ wasmBinary });
-//        const model = new nn.Model(jsonText);
+//        const model = new nn.Model(new Uint8Array(await (await fetch(url)).arrayBuffer()));
 
 /** Loads and instantiates the module. */
 declare function createNNModule(options?: createNNModule.NNModuleOptions): Promise<createNNModule.NNModule>;
@@ -36,7 +38,27 @@ declare namespace createNNModule {
   /** Pixels as canvas getImageData(...).data gives them: width x height x 4 bytes, row-major. */
   type RGBA = Uint8ClampedArray | Uint8Array;
 
-  /** A network parsed once from the weights JSON; free it with delete(). */
+  /** Options of Model.fit; absent ones take the defaults shown. Checked by libnn. */
+  interface FitOptions {
+    /** SGD step; gradients are summed over the batch (default 0.01). */
+    learningRate?: number;
+    /** Samples per step (default: all, up to 64). */
+    batchSize?: number;
+    /** Passes over the samples (default 1). */
+    epochs?: number;
+    /** Classical momentum in [0, 1) (default 0). */
+    momentum?: number;
+    /** Decoupled L2 decay of the weights after each step (default 0). */
+    weightDecay?: number;
+    /** The learning rate is multiplied by this after every epoch, in (0, 1] (default 1). */
+    lrDecay?: number;
+    /** Reshuffle the samples every epoch (default true). */
+    shuffle?: boolean;
+    /** Seed of the batch order (default 1): the same seed gives the same weights. */
+    seed?: number;
+  }
+
+  /** A network parsed once from its weights; free it with delete(). */
   interface Model {
     /** Layer sizes, inputs first, e.g. [784, 500, 300, 100, 10]. */
     sizes(): number[];
@@ -45,19 +67,21 @@ declare namespace createNNModule {
     /** Number of outputs (10 digits). */
     outputs(): number;
     /**
-     * Class probabilities (length outputs(), summing to 1) for one input:
-     * - a Float32Array or number[] of inputs() values in [0, 1], ink = 1 (MNIST's convention), or
-     * - 28 x 28 RGBA bytes (3136), turned into the input as the original page did
-     *   (red channel < 127 is ink; see originalInput).
-     * Any other length throws.
+     * Class probabilities (length outputs(), summing to 1) for one input of inputs() numbers
+     * in [0, 1], ink = 1 (MNIST's convention), e.g. from normalizeCanvas or originalInput.
+     * Any other length, a non-finite value or RGBA bytes throw.
      */
-    predict(input: Float32Array | Float64Array | number[] | RGBA): Float32Array;
+    predict(input: Float32Array | Float64Array | number[]): Float32Array;
     /**
-     * Probabilities for a full-resolution drawing (e.g. a 336 x 336 canvas): dark opaque pixels
-     * are ink; the ink is cropped, scaled to fit 20 x 20 and centred by its centre of mass in
-     * 28 x 28, as MNIST's digits were (see normalizeCanvas). null when the canvas has no ink.
+     * nn-train.js only. Trains the model on n samples with libnn's nn::fit: `inputs` holds
+     * n x inputs() numbers in [0, 1], sample after sample (stored as bytes, round(x * 255),
+     * as data sets are); `labels` n whole numbers from 0 to outputs() - 1. Returns the
+     * mean training loss of each epoch (cross-entropy, bits per sample). All or nothing:
+     * on an Error (bad input or options, a diverging run) the model is unchanged.
      */
-    predictCanvas(rgba: RGBA, width: number, height: number): Float32Array | null;
+    fit?(inputs: Float32Array | number[], labels: ArrayLike<number>, options?: FitOptions): number[];
+    /** nn-train.js only. The weights as JSON in the original's format (W0, b0, ...). */
+    toJSON?(): string;
     /** Frees the model's wasm memory. The object must not be used afterwards. */
     delete(): void;
     isDeleted(): boolean;
@@ -65,19 +89,22 @@ declare namespace createNNModule {
 
   interface ModelConstructor {
     /**
-     * Parses the weights JSON in the original's format: {"W0": [...], "b0": [...], ...}, each a flat
-     * array, W_k row-major (inputs x outputs). `activation` is the hidden layers' activation:
-     * "re-lu" (default), "sigmoid", "tanh", "linear" or "leaky-re-lu".
-     * Throws an Error on malformed JSON, inconsistent shapes or an unknown activation.
+     * Parses the weights: the bytes of a weights file (Uint8Array or ArrayBuffer, as fetch
+     * gives them) or the JSON text, in the original's format: {"W0": [...], "b0": [...], ...},
+     * each a flat array, W_k row-major (inputs x outputs). `activation` is the hidden layers'
+     * activation: "re-lu" (default), "sigmoid", "tanh", "linear" or "leaky-re-lu".
+     * Throws an Error on a malformed file, inconsistent shapes or an unknown activation.
      */
-    new (json: string | Uint8Array, activation?: string): Model;
+    new (model: Uint8Array | ArrayBuffer | string, activation?: string): Model;
   }
 
   interface NNModule {
     Model: ModelConstructor;
     /**
-     * The 28 x 28 input (784 values, row-major, 0..1, ink = 1) that predictCanvas feeds the
-     * network for this drawing, or null when the canvas has no ink.
+     * The network's input for a drawing of any size (e.g. a 336 x 336 canvas): dark opaque
+     * pixels are ink; the ink is cropped, scaled to fit 20 x 20 and centred by its centre of
+     * mass in 28 x 28, as MNIST's digits were. 784 values, row-major, 0..1, ink = 1; null
+     * when the canvas has no ink. Throws when the bytes are not width x height x 4.
      */
     normalizeCanvas(rgba: RGBA, width: number, height: number): Float32Array | null;
     /** The original page's input from a 28 x 28 RGBA image: red < 127 -> 1, else 0 (784 values). */

@@ -30,6 +30,39 @@ void normalize_digits(Dataset& data) {
   }
 }
 
+Dataset dataset_from_inputs(std::span<const float> inputs, int features, std::span<const double> labels,
+                            const std::string& source) {
+  if (features <= 0) throw Error(source + ": the number of inputs per sample must be positive");
+  const auto f = static_cast<std::size_t>(features);
+  if (inputs.empty() || inputs.size() % f != 0 || inputs.size() / f != labels.size()) {
+    throw Error(source + ": expected " + std::to_string(labels.size()) + " samples of " + std::to_string(f) +
+                " inputs (" + std::to_string(labels.size() * f) + " values) for " + std::to_string(labels.size()) +
+                " labels, got " + std::to_string(inputs.size()) + " values");
+  }
+  Dataset data;
+  data.source = source;
+  data.features = features;
+  data.pixels.resize(inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const float v = inputs[i];
+    if (!(v >= 0.0f && v <= 1.0f)) {
+      throw Error(source + ": sample " + std::to_string(i / f) + ", input " + std::to_string(i % f) +
+                  ": expected a number in [0, 1], got " + std::to_string(v));
+    }
+    data.pixels[i] = static_cast<std::uint8_t>(std::lround(v * 255.0f));
+  }
+  data.labels.resize(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const double y = labels[i];
+    if (!(y >= 0 && y < kNumClasses && y == std::floor(y))) {
+      throw Error(source + ": label " + std::to_string(i) + ": expected a whole number from 0 to " +
+                  std::to_string(kNumClasses - 1) + ", got " + std::to_string(y));
+    }
+    data.labels[i] = static_cast<std::uint8_t>(y);
+  }
+  return data;
+}
+
 void append(Dataset& data, const Dataset& more) {
   if (more.features != data.features) {
     throw Error(more.source + " has " + std::to_string(more.features) + " pixels per sample but " + data.source +

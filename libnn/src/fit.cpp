@@ -7,9 +7,9 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
-#include <sstream>
 #include <string>
 
+#include "format.hpp"
 #include "nn/error.hpp"
 
 namespace nn {
@@ -51,12 +51,8 @@ bool weights_finite(const Network& net) {
   return true;
 }
 
-template <class T>
-void require(bool ok, const char* what, T value) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg << what << ", got " << value;
-  throw Error(msg.str());
+void require(bool ok, const char* what, double value) {
+  if (!ok) throw Error(std::string(what) + ", got " + detail::g(value));
 }
 
 }  // namespace
@@ -103,11 +99,10 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
     }
     const double loss = train_step(net, x, labels, sgd, ws);
     if (!std::isfinite(loss)) {
-      std::ostringstream msg;
-      msg << "training diverged: " << (std::isnan(loss) ? "the loss became NaN" : "the loss became infinite")
-          << " at batch " << b + 1 << " of " << batches << "; try a smaller learning rate (now "
-          << sgd.learning_rate << ")";
-      throw Error(msg.str());
+      throw Error(std::string("training diverged: ") +
+                  (std::isnan(loss) ? "the loss became NaN" : "the loss became infinite") + " at batch " +
+                  std::to_string(b + 1) + " of " + std::to_string(batches) +
+                  "; try a smaller learning rate (now " + detail::g(sgd.learning_rate) + ")");
     }
     for (std::size_t k = 0; k < alive.size(); ++k) {
       if (!alive[k]) alive[k] = any_positive(ws.acts[k + 1]);
@@ -119,10 +114,8 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
   // them). Checked once per epoch: a per-batch check would cost a pass over all
   // weights for every step.
   if (!weights_finite(net)) {
-    std::ostringstream msg;
-    msg << "training diverged: the weights became infinite or NaN during the epoch; try a smaller learning rate "
-        << "(now " << sgd.learning_rate << ")";
-    throw Error(msg.str());
+    throw Error("training diverged: the weights became infinite or NaN during the epoch; try a smaller learning "
+                "rate (now " + detail::g(sgd.learning_rate) + ")");
   }
   // A hidden ReLU layer that output 0 for every unit and every sample of an epoch
   // has died: the network's output no longer depends on its input, and no gradient
@@ -130,11 +123,9 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
   // this while the loss stays finite.)
   for (std::size_t k = 0; k < alive.size(); ++k) {
     if (!alive[k]) {
-      std::ostringstream msg;
-      msg << "training collapsed: every unit of hidden layer " << k + 1 << " output 0 for every sample of the "
-          << "epoch (dead ReLUs), so the network ignores its input; try a smaller learning rate (now "
-          << sgd.learning_rate << ")";
-      throw Error(msg.str());
+      throw Error("training collapsed: every unit of hidden layer " + std::to_string(k + 1) +
+                  " output 0 for every sample of the epoch (dead ReLUs), so the network ignores its input; try a "
+                  "smaller learning rate (now " + detail::g(sgd.learning_rate) + ")");
     }
   }
   return total / static_cast<double>(data.size());

@@ -1,6 +1,10 @@
 // The reference forward pass (nn/forward.hpp): serial, dense, plain.
 #include "nn/forward.hpp"
 
+#include <cmath>
+#include <string>
+
+#include "nn/error.hpp"
 #include "nn/softmax.hpp"
 
 namespace nn {
@@ -8,6 +12,15 @@ namespace nn {
 const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x,
                                Activations& acts) {
   check_inputs(net, x.rows());
+  if (!x.allFinite()) {
+    for (Eigen::Index c = 0; c < x.cols(); ++c) {
+      for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        if (std::isfinite(x(i, c))) continue;
+        throw Error((x.cols() > 1 ? "sample " + std::to_string(c) + ", " : std::string()) + "input[" +
+                    std::to_string(i) + "]: expected a finite number, got " + std::to_string(x(i, c)));
+      }
+    }
+  }
   const auto& layers = net.layers();
   acts.resize(layers.size() + 1);
   acts[0] = x;

@@ -1,26 +1,21 @@
 #include "nn/optimizer.hpp"
 
-#include <sstream>
+#include <string>
 
+#include "format.hpp"
 #include "nn/error.hpp"
 
 namespace nn {
 
 void Sgd::validate() const {
-  std::ostringstream msg;
-  if (!(learning_rate > 0)) {
-    msg << "learning rate must be greater than 0, got " << learning_rate;
-  } else if (!(momentum >= 0 && momentum < 1)) {
-    msg << "momentum must be in [0, 1), got " << momentum;
-  } else if (!(weight_decay >= 0 && learning_rate * weight_decay < 1)) {
-    msg << "weight decay must be 0 or more, and less than 1 / learning rate (" << 1 / learning_rate << "), got "
-        << weight_decay;
-  } else if (frozen_layers < 0) {
-    msg << "frozen layers must be 0 or more, got " << frozen_layers;
-  } else {
-    return;
+  using detail::g;
+  if (!(learning_rate > 0)) throw Error("learning rate must be greater than 0, got " + g(learning_rate));
+  if (!(momentum >= 0 && momentum < 1)) throw Error("momentum must be in [0, 1), got " + g(momentum));
+  if (!(weight_decay >= 0 && learning_rate * weight_decay < 1)) {
+    throw Error("weight decay must be 0 or more, and less than 1 / learning rate (" + g(1 / learning_rate) +
+                "), got " + g(weight_decay));
   }
-  throw Error(msg.str());
+  if (frozen_layers < 0) throw Error("frozen layers must be 0 or more, got " + std::to_string(frozen_layers));
 }
 
 void Sgd::prepare(const Network& net) {

@@ -1,6 +1,8 @@
 // The weights as JSON text: shortest round-trip text for every float (std::to_chars).
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "nn/error.hpp"
@@ -8,6 +10,22 @@
 
 namespace nn {
 namespace {
+
+// The shortest text that reads back to the same float, into buf; returns its end.
+// std::to_chars where the standard library has it for floats; Emscripten's libc++
+// does not, so there the fewest %g digits (up to 9, always enough) that read back.
+char* shortest(char* buf, std::size_t size, float v) {
+#ifndef __EMSCRIPTEN__
+  return std::to_chars(buf, buf + size, v).ptr;
+#else
+  int n = 0;
+  for (int digits = 1; digits <= 9; ++digits) {
+    n = std::snprintf(buf, size, "%.*g", digits, static_cast<double>(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf + n;
+#endif
+}
 
 void append_array(std::string& out, const std::string& key, const float* v, Eigen::Index n) {
   out += '"' + key + "\":[";
@@ -23,8 +41,7 @@ void append_array(std::string& out, const std::string& key, const float* v, Eige
       out += "-0.0";
       continue;
     }
-    const auto res = std::to_chars(buf, buf + sizeof buf, v[i]);
-    out.append(buf, res.ptr);
+    out.append(buf, shortest(buf, sizeof buf, v[i]));
   }
   out += ']';
 }

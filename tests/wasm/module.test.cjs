@@ -22,7 +22,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { loadModule, readIdx } = require("../../bench/lib/node_nn.cjs");
+const { loadModule, readIdx } = require("../lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
@@ -117,9 +117,10 @@ function syntheticWeightsJson() {
 
 // --- tests -----------------------------------------------------------------------------
 
-let Module;
+let Module, TrainModule;
 before(async () => {
   Module = await loadSiteModule();
+  TrainModule = await loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR", "nn-train");
 });
 
 describe("API and errors", () => {
@@ -183,7 +184,7 @@ describe("API and errors", () => {
     ["a string in W0", JSON.stringify({ W0: [0.1, 0.2, "0.3", 0.4], b0: [0, 0] }),
       "W0[2]: expected a number, got a string"],
     ["an empty text", "  ", "is empty"],
-    ["a number instead of text", 42, "expected the weights JSON as a string or Uint8Array"],
+    ["a number instead of text", 42, "expected the model as a Uint8Array, an ArrayBuffer or a JSON string"],
   ];
   for (const [what, text, message] of badModels) {
     it(`rejects a model with ${what}`, () => {
@@ -202,13 +203,13 @@ describe("API and errors", () => {
   });
 
   const badInputs = [
-    ["783 values", new Float32Array(783), /expected 784 input values, got 783/],
-    ["785 numbers", new Array(785).fill(0), /expected 784 input values, got 785/],
-    ["an empty array", [], /expected 784 input values, got 0/],
-    ["RGBA of the wrong size", new Uint8ClampedArray(100), /3136 RGBA bytes.*784 input values, got 100 bytes/],
-    ["a string", "0".repeat(784), /expected 784 input values.*got a string/],
-    ["null", null, /expected 784 input values.*got null/],
-    ["a NaN", new Float32Array(784).fill(NaN), /input\[0\]: expected a number/],
+    ["783 values", new Float32Array(783), /expected 784 inputs per sample, got 783/],
+    ["785 numbers", new Array(785).fill(0), /expected 784 inputs per sample, got 785/],
+    ["an empty array", [], /expected 784 inputs per sample, got 0/],
+    ["RGBA bytes", new Uint8ClampedArray(3136), /got a Uint8ClampedArray \(RGBA pixels go through normalizeCanvas or originalInput/],
+    ["a string", "0".repeat(784), /expected the input values as a Float32Array or Array, got a string/],
+    ["null", null, /expected the input values as a Float32Array or Array, got null/],
+    ["a NaN", new Float32Array(784).fill(NaN), /input\[0\]: expected a finite number, got nan/],
   ];
   for (const [what, input, message] of badInputs) {
     it(`rejects an input of ${what}`, () => {
@@ -219,7 +220,8 @@ describe("API and errors", () => {
 
   it("rejects a canvas whose size does not match its bytes", () => {
     const rgba = canvas(10, 10, [[2, 2, 3, 3]]);
-    assert.throws(() => model.predictCanvas(rgba, 10, 11), /expected 10 x 11 x 4 RGBA bytes, got 400/);
+    assert.throws(() => Module.normalizeCanvas(rgba, 10, 11), /expected 10 x 11 x 4 RGBA bytes, got 400/);
+    assert.throws(() => Module.normalizeCanvas(Array.from(rgba), 10, 10), /expected RGBA bytes .*got an Array/);
     assert.throws(() => Module.normalizeCanvas(rgba, -10, -10), /expected -10 x -10 x 4 RGBA bytes/);
     assert.throws(() => Module.originalInput(rgba), /expected 28 x 28 x 4 RGBA bytes, got 400/);
     assertStillWorks();
@@ -250,7 +252,6 @@ describe("canvas normalisation", () => {
 
   it("gives null for a blank canvas", () => {
     const white = canvas(336, 336, []);
-    assert.equal(model.predictCanvas(white, 336, 336), null);
     assert.equal(Module.normalizeCanvas(white, 336, 336), null);
     const transparent = new Uint8ClampedArray(336 * 336 * 4);  // getImageData of an untouched canvas
     assert.equal(Module.normalizeCanvas(transparent, 336, 336), null);
@@ -279,7 +280,7 @@ describe("canvas normalisation", () => {
     const g = geometry(x);
     assert.equal(Math.max(g.width, g.height), 20);
     assert.ok(Math.abs(g.cx - 14) <= 1 && Math.abs(g.cy - 14) <= 1, `centre of mass (${g.cx}, ${g.cy})`);
-    assertDistribution(model.predictCanvas(drawing, 336, 336), "predictCanvas");
+    assertDistribution(model.predict(x), "predict(normalizeCanvas)");
   });
 
   it("keeps the aspect ratio of a tall stroke", () => {
@@ -289,11 +290,96 @@ describe("canvas normalisation", () => {
     assert.ok(g.width >= 3 && g.width <= 5, `width ${g.width}, expected about 20 / 6`);
     assert.ok(Math.abs(g.cx - 14) <= 1 && Math.abs(g.cy - 14) <= 1, `centre of mass (${g.cx}, ${g.cy})`);
   });
+});
 
-  it("predictCanvas is normalizeCanvas followed by predict", () => {
-    const drawing = canvas(336, 336, [[100, 60, 16, 200], [100, 60, 120, 16]]);  // a "7"-ish shape
-    assert.deepEqual(model.predictCanvas(drawing, 336, 336), model.predict(Module.normalizeCanvas(drawing, 336, 336)));
+describe("training in the module (libnn's nn::fit)", () => {
+  const json = syntheticWeightsJson();
+  // 20 samples: sample i lights a 4x4 square at a place of its own, label i % 10.
+  const COUNT = 20;
+  const inputs = new Float32Array(COUNT * PIXELS);
+  const labels = Array.from({ length: COUNT }, (_, i) => i % 10);
+  for (let i = 0; i < COUNT; ++i) {
+    const x0 = (i * 5) % 24, y0 = Math.floor(i / 5) * 6;
+    for (let y = y0; y < y0 + 4; ++y) for (let x = x0; x < x0 + 4; ++x) inputs[i * PIXELS + y * SIDE + x] = 1;
+  }
+  const sample = (i) => inputs.subarray(i * PIXELS, (i + 1) * PIXELS);
+  const options = { learningRate: 0.05, batchSize: 5, epochs: 30, seed: 3 };
+
+  it("is left out of the page's module (nn.js), which only predicts", () => {
+    const model = new Module.Model(json);
+    assert.equal(model.fit, undefined);
+    assert.equal(model.toJSON, undefined);
+    model.delete();
   });
+
+  it("predicts exactly as the page's module", () => {
+    const a = new Module.Model(json), b = new TrainModule.Model(json);
+    for (let i = 0; i < COUNT; ++i) assert.deepEqual(a.predict(sample(i)), b.predict(sample(i)));
+    a.delete();
+    b.delete();
+  });
+
+  it("learns the samples: the loss falls and every sample gets its label", () => {
+    const model = new TrainModule.Model(json);
+    try {
+      const before = labels.filter((y, i) => argmax(model.predict(sample(i))) === y).length;
+      const losses = model.fit(inputs, labels, options);
+      assert.equal(losses.length, 30);
+      assert.ok(losses[29] < losses[0] / 4, `losses ${losses[0]} -> ${losses[29]}`);
+      const after = labels.filter((y, i) => argmax(model.predict(sample(i))) === y).length;
+      assert.equal(after, COUNT, `${after}/${COUNT} right after training (${before} before)`);
+    } finally {
+      model.delete();
+    }
+  });
+
+  it("is reproducible from the seed, and toJSON gives the trained weights back", () => {
+    const a = new TrainModule.Model(json), b = new TrainModule.Model(json);
+    try {
+      a.fit(inputs, Uint8Array.from(labels), options);
+      b.fit(inputs, labels, options);
+      const text = a.toJSON();
+      assert.equal(text, b.toJSON());
+      assert.notEqual(text, new TrainModule.Model(json).toJSON());
+      const again = new TrainModule.Model(text);
+      for (let i = 0; i < COUNT; ++i) assert.deepEqual(again.predict(sample(i)), a.predict(sample(i)));
+      again.delete();
+      // The defaults: one epoch.
+      assert.equal(b.fit(inputs, labels).length, 1);
+    } finally {
+      a.delete();
+      b.delete();
+    }
+  });
+
+  const bad = [
+    ["a label of 10", inputs, [...labels.slice(0, 19), 10], {}, /label 19: expected a whole number from 0 to 9, got 10/],
+    ["a negative label", inputs, [-1, ...labels.slice(1)], {}, /label 0: expected a whole number from 0 to 9, got -1/],
+    ["a fractional label", inputs, [2.5, ...labels.slice(1)], {}, /label 0: expected a whole number/],
+    ["a NaN label", inputs, [NaN, ...labels.slice(1)], {}, /label 0: expected a whole number/],
+    ["one label too few", inputs, labels.slice(1), {}, /expected 19 samples of 784 inputs .* got 15680 values/],
+    ["inputs of the wrong length", inputs.subarray(1), labels, {}, /got 15679 values/],
+    ["a NaN input", Float32Array.from(inputs, (v, i) => (i === 5 ? NaN : v)), labels, {}, /sample 0, input 5: expected a number in \[0, 1\], got nan/],
+    ["an input above 1", Float32Array.from(inputs, (v, i) => (i === 800 ? 2 : v)), labels, {}, /sample 1, input 16: expected a number in \[0, 1\], got 2/],
+    ["a learning rate of 0", inputs, labels, { learningRate: 0 }, /learning rate must be greater than 0, got 0/],
+    ["a batch size of 0", inputs, labels, { batchSize: 0 }, /batch size must be at least 1, got 0/],
+    ["a string option", inputs, labels, { epochs: "5" }, /options.epochs: expected a number, got a string/],
+    ["options that are not an object", inputs, labels, 5, /expected the options as an object, got a number/],
+    ["labels that are not numbers", inputs, "0123", {}, /expected the labels as an Array or typed array, got a string/],
+    ["a diverging learning rate", inputs, labels, { learningRate: 1e30, epochs: 3 }, /training diverged|training collapsed/],
+  ];
+  for (const [what, x, y, o, message] of bad) {
+    it(`rejects ${what} with an Error and leaves the model as it was`, () => {
+      const model = new TrainModule.Model(json);
+      try {
+        const before = model.toJSON();
+        assert.throws(() => model.fit(x, y, o), (e) => e instanceof Error && message.test(e.message));
+        assert.equal(model.toJSON(), before);
+      } finally {
+        model.delete();
+      }
+    });
+  }
 });
 
 describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? false : `no MNIST files in ${MNIST_DIR} (set MNIST_DIR)` }, () => {
@@ -356,17 +442,16 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
       const expected = Float32Array.from(rgba.filter((_, j) => j % 4 === 0), (r) => (r < 127 ? 1 : 0));
       const x = Module.originalInput(rgba);
       assert.deepEqual(x, expected, `image ${i}`);
-      const p = model.predict(rgba);
-      assertDistribution(p, `image ${i} (RGBA)`);
-      assert.deepEqual(p, model.predict(x), `image ${i}: predict(rgba) is predict(originalInput(rgba))`);
+      assertDistribution(model.predict(x), `image ${i} (original input)`);
     });
   });
 
-  it("predictCanvas matches native normalize_digit + predict within 1e-5", (t) => {
+  it("normalizeCanvas + predict matches native normalize_digit + predict within 1e-5", (t) => {
     let worst = 0;
     images.forEach((pixels, i) => {
-      const p = model.predictCanvas(toRgba(pixels), SIDE, SIDE);
-      assert.equal(p === null, nativeNormalized[i] === null);
+      const x = Module.normalizeCanvas(toRgba(pixels), SIDE, SIDE);
+      assert.equal(x === null, nativeNormalized[i] === null);
+      const p = model.predict(x);
       assertDistribution(p, `image ${i} (canvas)`);
       worst = Math.max(worst, maxAbsDiff(p, nativeNormalized[i]));
     });

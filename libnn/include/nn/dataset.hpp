@@ -35,6 +35,13 @@ void binarize(Dataset& data);
 // so training images pass through the same normalisation as drawings on the page.
 void normalize_digits(Dataset& data);
 
+// A data set from network inputs: samples of `features` numbers in [0, 1] one after the
+// other (as the page's normalised drawings are), stored as bytes round(x * 255), and
+// one label per sample, a whole number from 0 to kNumClasses - 1. Throws nn::Error
+// naming `source`, the index and the value for anything else.
+Dataset dataset_from_inputs(std::span<const float> inputs, int features, std::span<const double> labels,
+                            const std::string& source);
+
 // Appends more's samples to data (the same number of pixels per sample, else nn::Error).
 void append(Dataset& data, const Dataset& more);
 

@@ -1,4 +1,4 @@
-// Shared by the Node programs that use the built WebAssembly module (the benchmarks
+// Shared by the Node programs that use the built WebAssembly modules (the benchmarks
 // and tests/wasm): loading the module from a site folder, and reading MNIST's IDX files.
 "use strict";
 
@@ -6,12 +6,13 @@ const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
 
-// The module built into `siteDir` (nn.js + nn.wasm). `hint` says how to get it when
-// it is missing. Node's fetch cannot load file paths, so the binary is handed over.
-async function loadModule(siteDir, hint) {
-  const script = path.join(siteDir, "nn.js");
+// A module built into `siteDir`: `name` "nn" (nn.js + nn.wasm, the page's) or "nn-train"
+// (with training). `hint` says how to get it when it is missing. Node's fetch cannot
+// load file paths, so the binary is handed over.
+async function loadModule(siteDir, hint, name = "nn") {
+  const script = path.join(siteDir, `${name}.js`);
   if (!fs.existsSync(script)) throw new Error(`${script} not found (${hint})`);
-  return require(script)({ wasmBinary: fs.readFileSync(path.join(siteDir, "nn.wasm")) });
+  return require(script)({ wasmBinary: fs.readFileSync(path.join(siteDir, `${name}.wasm`)) });
 }
 
 // An IDX file (gzip), checked: {shape, data} with data after the header.

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The web suites' fixture (ctest: web.prepare): builds the WebAssembly modules with the
+# wasm preset (build/wasm/site), then a test site beside the native build with a model
+# trained here, quickly, on normalised digits like the page feeds it.
+# Env from ctest: BUILD_DIR (the native build, with the trainer), SOURCE_DIR, MNIST_DIR,
+# NN_TEST_SITE (the test site's folder, written).
+set -euo pipefail
+cd "$SOURCE_DIR"
+export NODE_PATH=/usr/share/nodejs
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm
+rm -rf "$NN_TEST_SITE"
+cp -r build/wasm/site "$NN_TEST_SITE"
+mkdir -p "$NN_TEST_SITE/assets"
+"$BUILD_DIR/trainer/trainer" --train-path "$MNIST_DIR/train-images-idx3-ubyte.gz" \
+  --validation-path "$MNIST_DIR/t10k-images-idx3-ubyte.gz" --network-structure 784 128 10 \
+  --learning-rate 0.003 --batch-size 64 --num-epochs 3 --initialization xavier --normalize --binarize \
+  --weight-path "$NN_TEST_SITE/assets/my_weights.json" | grep -E "^(epoch|Accuracy)"
