@@ -12,6 +12,7 @@ import { DrawingPad } from './drawing.js';
 import { FrameThrottle } from './throttle.js';
 import { LoadError, loadPredictor } from './model.js';
 import { View } from './view.js';
+import { Corrections } from './corrections.js';
 
 const LIVE_INTERVAL_MS = 100;
 const KEPT_TIMINGS = 1000;
@@ -22,6 +23,8 @@ const timings = {
 window.nnTimings = timings;
 
 const view = new View();
+// Learning from corrections: re-predict the canvas whenever the model changes.
+const corrections = new Corrections({ onAdapted: () => predict() });
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
@@ -42,6 +45,7 @@ function predict() {
   const result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
   if (!result) {
     view.showEmpty();
+    corrections.offer(null);
     return;
   }
   const ms = performance.now() - start; // read the pixels, normalise, forward pass
@@ -49,6 +53,7 @@ function predict() {
   timings.predictMs.push(ms);
   if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();
   view.showResult(result);
+  corrections.offer(result.input);
   showTimings();
 }
 
@@ -56,6 +61,7 @@ function clear() {
   live.cancel();
   pad.clear();
   view.showEmpty();
+  corrections.offer(null);
 }
 
 function showTimings() {
@@ -102,6 +108,7 @@ async function start() {
   view.setStatus('ready', 'Ready. Draw a digit in the box.');
   showTimings();
   setReady(true);
+  corrections.start(predictor);
   if (pad.hasInk) predict(); // drawn while loading
 }
 
