@@ -10,6 +10,8 @@
 //   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
 //     detectors serve every handwriting; the layers above learn the person's shapes.
 //     Freezing it halves the forgetting and the time.
+//   - A memory (recall, withMemory): a drawing nearly identical to a corrected one is read
+//     as corrected, so the drawing on the canvas reads right at once after a correction.
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
 //     mixed with REPLAY digits drawn from a small sample of MNIST (fetched at the first
 //     correction), so that the model keeps reading everyone else's digits.
@@ -114,5 +116,39 @@
     model.fit(inputs, labels, { ...recipe.fit, seed: drawings.length });
   }
 
-  return { PIXELS, RECIPE, parseSample, trainingSet, adapt };
+  // A memory of the corrected drawings: a drawing this close to one of them (L2 distance of
+  // the 784 inputs in [0, 1]; two different drawings of a digit are 5 to 10 apart) is read
+  // as that one was corrected, so a corrected drawing reads right at once even where the
+  // network alone still hesitates. MNIST's digits are never this close to a person's.
+  const RECALL_DISTANCE = 1.5;
+
+  /** {label, weight in (0, 1]} of the nearest corrected drawing within RECALL_DISTANCE, or null. */
+  function recall(drawings, input) {
+    const limit = RECALL_DISTANCE * RECALL_DISTANCE;
+    let best = null;
+    let bestSq = limit;
+    for (const d of drawings) {
+      let sq = 0;
+      for (let i = 0; i < PIXELS && sq < bestSq; i++) {
+        const e = d.pixels[i] / 255 - input[i];
+        sq += e * e;
+      }
+      if (sq < bestSq) {
+        bestSq = sq;
+        best = d;
+      }
+    }
+    return best && { label: best.label, weight: 1 - Math.sqrt(bestSq) / RECALL_DISTANCE };
+  }
+
+  /** The network's probabilities, blended with the memory's answer (recall) when there is one. */
+  function withMemory(probabilities, drawings, input) {
+    const memory = recall(drawings, input);
+    if (!memory) return probabilities;
+    const out = Float32Array.from(probabilities, (p) => (1 - memory.weight) * p);
+    out[memory.label] += memory.weight;
+    return out;
+  }
+
+  return { PIXELS, RECIPE, RECALL_DISTANCE, parseSample, trainingSet, adapt, recall, withMemory };
 });

@@ -11,6 +11,7 @@
 
 import { MODEL_URL } from './model.js';
 import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
+import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
 
 const WORKER_URL = new URL('./learner.worker.js', import.meta.url);
 // The module with training (nn-train.js): fetched by the worker at the first correction only.
@@ -70,6 +71,15 @@ export class Corrections {
     }
     if (this.drawings.length) this.#adapt();
     else this.#show('shipped');
+  }
+
+  /**
+   * A guess of the (adapted) network, read with the memory of corrected drawings
+   * (adapt.js, withMemory): the same result with possibly blended probabilities.
+   */
+  recall(result) {
+    if (!result || !this.drawings.length) return result;
+    return { ...result, probabilities: self.nnAdapt.withMemory(result.probabilities, this.drawings, result.input) };
   }
 
   /** The guess on screen changed: its network input, or null when there is none. */

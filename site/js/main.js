@@ -42,7 +42,7 @@ const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
 function predict() {
   if (!predictor) return;
   const start = performance.now();
-  const result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+  const result = corrections.recall(pad.hasInk ? predictor.predict(pad.pixels()) : null);
   if (!result) {
     view.showEmpty();
     corrections.offer(null);
