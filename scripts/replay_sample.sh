@@ -5,15 +5,15 @@
 # mixes it into adapting so that the model keeps what it knew (see site/js/adapt.js).
 #
 #   scripts/replay_sample.sh [OUT] [PER_CLASS]   (default: site/assets/replay.csv.gz 100)
-# Needs build/release/trainer/mnist-to-csv and MNIST's IDX files in data/mnist
-# (scripts/get_mnist.sh).
+# Needs mnist-to-csv (in $BUILD_DIR/trainer, default build/release) and MNIST's IDX files
+# (in $MNIST_DIR, default data/mnist; scripts/get_mnist.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 out="${1:-site/assets/replay.csv.gz}"
 tmp="$(mktemp "${out}.XXXXXX")"
 trap 'rm -f "$tmp" "$tmp.csv"' EXIT
-build/release/trainer/mnist-to-csv data/mnist/train-images-idx3-ubyte.gz "$tmp.csv" \
+"${BUILD_DIR:-build/release}/trainer/mnist-to-csv" "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte.gz" "$tmp.csv" \
   --normalize --per-class "${2:-100}"
 gzip -9n < "$tmp.csv" > "$tmp"
 mv "$tmp" "$out"
