@@ -121,9 +121,11 @@ export class Corrections {
     save(new Blob([drawingsToCsv(this.drawings)], { type: 'text/csv' }), 'my-drawings.csv');
   }
 
+  /** The adapted model's weights JSON, written by the worker (the page's module only predicts). */
   downloadModel() {
-    if (!this.predictor) return;
-    save(new Blob([this.predictor.model.toJSON()], { type: 'application/json' }), 'my-model.json');
+    if (!this.predictor || !this.drawings.length) return;
+    if (!this.worker) this.#adapt();
+    this.worker.postMessage({ type: 'json' });
   }
 
   /** Asks the worker to adapt to every drawing so far (started, with its data, on first use). */
@@ -142,6 +144,10 @@ export class Corrections {
   }
 
   #adapted(msg) {
+    if (msg.type === 'json') {
+      save(new Blob([msg.text], { type: 'application/json' }), 'my-model.json');
+      return;
+    }
     if (msg.id <= this.forgotten) return;  // asked for before the drawings were forgotten
     if (msg.type === 'error') {
       this.#show('error', `Could not learn from your drawings: ${msg.message}`);
@@ -164,7 +170,8 @@ export class Corrections {
       adapted: `Learned from ${n}${ms}.`,
       error: message,
     }[state];
-    this.forgetBtn.disabled = this.drawingsBtn.disabled = count === 0 && state !== 'adapting';
+    this.forgetBtn.disabled = this.drawingsBtn.disabled = this.modelBtn.disabled =
+      count === 0 && state !== 'adapting';
   }
 }
 

@@ -5,8 +5,10 @@
 // Messages in:
 //   {type: 'init', moduleUrl, modelUrl, sampleUrl}   once; the sample is fetched at once
 //   {type: 'adapt', id, drawings: [{pixels: Uint8Array(784), label}]}   all of them, oldest first
+//   {type: 'json'}   the adapted model's weights JSON, once any pending adaptation has run
 // Messages out:
 //   {type: 'adapted', id, count, parameters: Float32Array (transferred), ms}
+//   {type: 'json', text}
 //   {type: 'error', id, message}
 // Requests that arrive while one is running are coalesced: only the latest runs next,
 // since each adaptation starts from the shipped model and uses every drawing.
@@ -16,6 +18,7 @@ importScripts('adapt.js');
 let ready = null;   // Promise of {model, shipped: Float32Array, sample}
 let pending = null; // the latest 'adapt' message not yet run
 let running = false;
+let jsonWanted = false;
 
 async function fetchOk(url, what) {
   const response = await fetch(url);
@@ -45,7 +48,18 @@ async function init({ moduleUrl, modelUrl, sampleUrl }) {
 }
 
 async function run() {
-  if (running || !pending) return;
+  if (running) return;
+  if (!pending) {
+    if (jsonWanted) {
+      jsonWanted = false;
+      try {
+        self.postMessage({ type: 'json', text: (await ready).model.toJSON() });
+      } catch (err) {
+        self.postMessage({ type: 'error', id: 0, message: err?.message ?? String(err) });
+      }
+    }
+    return;
+  }
   running = true;
   const { id, drawings } = pending;
   pending = null;
@@ -71,6 +85,9 @@ self.onmessage = (event) => {
     ready.catch(() => {}); // reported to each adapt request that waits for it
   } else if (msg.type === 'adapt') {
     pending = msg;
+    run();
+  } else if (msg.type === 'json') {
+    jsonWanted = true;
     run();
   }
 };
