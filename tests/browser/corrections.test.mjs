@@ -38,7 +38,9 @@ after(async () => {
 const guess = (page) => page.getAttribute('#prediction', 'data-digit');
 
 async function drawSeven(page) {
+  await page.evaluate(() => window.scrollTo(0, 0));  // a reload restores the scroll position
   await drawMouseStroke(page, STROKES.seven);
+  await page.click('#predictBtn');  // a guess of the whole drawing, not of the stroke so far
   await page.waitForFunction(() => document.querySelector('#prediction').dataset.digit !== '');
   await page.waitForSelector('#correct:not([hidden])');
 }
@@ -117,3 +119,4 @@ test('a correction teaches the page, lasts across a reload, and #forgetBtn undoe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
