@@ -4,6 +4,8 @@
 # two minutes on two cores). Used by the quick start and by the Pages workflow.
 #
 #   scripts/train_page_model.sh [OUT]     (default: site/assets/my_weights.json)
+# Also writes the replay sample the page mixes into learning from corrections
+# (site/assets/replay.csv.gz, scripts/replay_sample.sh).
 # Needs build/release/trainer/trainer and MNIST's IDX files in data/mnist
 # (scripts/get_mnist.sh).
 set -euo pipefail
@@ -14,3 +16,4 @@ build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz
   --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 30 \
   --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
   --weight-path "${1:-site/assets/my_weights.json}"
+scripts/replay_sample.sh
