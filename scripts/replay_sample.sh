@@ -16,5 +16,6 @@ trap 'rm -f "$tmp" "$tmp.csv"' EXIT
 "${BUILD_DIR:-build/release}/trainer/mnist-to-csv" "${MNIST_DIR:-data/mnist}/train-images-idx3-ubyte.gz" "$tmp.csv" \
   --normalize --per-class "${2:-100}"
 gzip -9n < "$tmp.csv" > "$tmp"
+chmod 644 "$tmp"  # mktemp made it private; the site is served to everyone
 mv "$tmp" "$out"
 echo "wrote $out: $(wc -c < "$out") bytes"
