@@ -5,9 +5,11 @@
 # Used by the quick start and by the Pages workflow.
 #
 #   scripts/train_page_model.sh [DIR]     (default: site/assets)
-# Writes DIR/my_weights.json (the trainer's JSON) and DIR/model.nnm (nn-convert, int4-b32:
-# the smallest encoding within 0.1 point of the float model, see the README).
-# Needs build/release/trainer/{trainer,nn-convert} and MNIST's IDX files in data/mnist
+# Writes DIR/my_weights.json (the trainer's JSON), DIR/model.nnm (nn-convert, int4-b32:
+# the smallest encoding within 0.1 point of the float model, see the README) and the
+# replay sample the page mixes into learning from corrections (DIR/replay.csv.gz,
+# scripts/replay_sample.sh).
+# Needs build/release/trainer/{trainer,nn-convert,mnist-to-csv} and MNIST's IDX files in data/mnist
 # (scripts/get_mnist.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,3 +21,4 @@ build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz
   --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
   --weight-path "$dir/my_weights.json"
 build/release/trainer/nn-convert "$dir/my_weights.json" "$dir/model.nnm" --encoding int4-b32
+scripts/replay_sample.sh "$dir/replay.csv.gz"

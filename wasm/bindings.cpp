@@ -9,6 +9,8 @@
 //   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
 //   model.fit(inputs, labels, options)   -> per-epoch mean losses (libnn's nn::fit)
 //   model.toJSON()                       -> the weights JSON (the original's format)
+//   model.parameters()                   -> Float32Array: every weight and bias, file order
+//   model.setParameters(params)          (e.g. back to the shipped model, or from a worker)
 //   nn.normalizeCanvas(rgba, w, h)       -> Float32Array(784) | null (no ink)
 //   nn.originalInput(rgba28)             -> Float32Array(784) (the original page's input)
 //   model.delete()
@@ -23,6 +25,8 @@
 #include <emscripten/val.h>
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -147,6 +151,24 @@ bool bool_option(const val& options, const char* key, bool fallback) {
   return v.isTrue();
 }
 
+// options.augment: absent or false (none), true (libnn's defaults), or an object whose
+// absent keys keep libnn's defaults.
+std::optional<nn::AugmentOptions> augment_options(const val& v) {
+  if (v.isUndefined() || v.isFalse()) return std::nullopt;
+  nn::AugmentOptions a;
+  if (v.isTrue()) return a;
+  if (v.typeOf().as<std::string>() != "object" || v.isNull()) {
+    throw nn::Error("options.augment: expected true, false or an object, got " + describe(v));
+  }
+  a.max_shift = static_cast<float>(number_option(v, "maxShift", a.max_shift));
+  a.max_rotation = static_cast<float>(number_option(v, "maxRotation", a.max_rotation));
+  a.max_scale = static_cast<float>(number_option(v, "maxScale", a.max_scale));
+  a.max_thickness = static_cast<float>(number_option(v, "maxThickness", a.max_thickness));
+  a.elastic_alpha = static_cast<float>(number_option(v, "elasticAlpha", a.elastic_alpha));
+  a.elastic_sigma = static_cast<float>(number_option(v, "elasticSigma", a.elastic_sigma));
+  return a;
+}
+
 // JS fit options -> libnn's (which validates them). Absent keys keep libnn's defaults,
 // except epochs (1) and the batch (the whole set, up to 64).
 nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_t& seed) {
@@ -162,6 +184,8 @@ nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_
   f.epochs = static_cast<int>(number_option(o, "epochs", 1));
   f.lr_decay = static_cast<float>(number_option(o, "lrDecay", f.lr_decay));
   f.shuffle = bool_option(o, "shuffle", f.shuffle);
+  f.sgd.frozen_layers = static_cast<int>(number_option(o, "frozenLayers", 0));
+  f.augment = augment_options(o["augment"]);
   seed = static_cast<std::uint64_t>(number_option(o, "seed", 1));
   return f;
 }
@@ -193,6 +217,37 @@ class Model {
     const Eigen::Map<const Eigen::MatrixXf> column(x.data(), static_cast<Eigen::Index>(x.size()), 1);
     const Eigen::MatrixXf& probs = nn::forward(net_, column, acts_);
     return to_float32_array(probs.data(), static_cast<std::size_t>(probs.size()));
+  }
+
+  // Every weight and bias in the weights file's order: W0 (row-major inputs x outputs,
+  // which is W's column-major O x I memory), b0, W1, b1, ...
+  val parameters() const {
+    std::vector<float> all;
+    all.reserve(static_cast<std::size_t>(net_.parameter_count()));
+    for (const nn::Layer& l : net_.layers()) {
+      all.insert(all.end(), l.W.data(), l.W.data() + l.W.size());
+      all.insert(all.end(), l.b.data(), l.b.data() + l.b.size());
+    }
+    return to_float32_array(all.data(), all.size());
+  }
+
+  // Replaces every weight and bias (parameters()' order). All or nothing: checked first.
+  void set_parameters(const val& params) {
+    const std::vector<float> all = copy_from_js<float>(params, "the parameters as a Float32Array");
+    const auto expected = static_cast<std::size_t>(net_.parameter_count());
+    if (all.size() != expected) {
+      throw nn::Error("expected " + std::to_string(expected) + " parameters, got " + std::to_string(all.size()));
+    }
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!std::isfinite(all[i])) throw nn::Error("parameter " + std::to_string(i) + " is not a finite number");
+    }
+    const float* p = all.data();
+    for (nn::Layer& l : net_.layers()) {
+      std::copy(p, p + l.W.size(), l.W.data());
+      p += l.W.size();
+      std::copy(p, p + l.b.size(), l.b.data());
+      p += l.b.size();
+    }
   }
 
 #if NN_WASM_TRAINING
@@ -240,6 +295,13 @@ val model_sizes(const Model& m) { return guarded([&] { return m.sizes(); }); }
 int model_inputs(const Model& m) { return m.inputs(); }
 int model_outputs(const Model& m) { return m.outputs(); }
 val model_predict(Model& m, val input) { return guarded([&] { return m.predict(input); }); }
+val model_parameters(const Model& m) { return guarded([&] { return m.parameters(); }); }
+val model_set_parameters(Model& m, val params) {
+  return guarded([&] {
+    m.set_parameters(params);
+    return val::undefined();
+  });
+}
 #if NN_WASM_TRAINING
 val model_fit(Model& m, val inputs, val labels, val options) {
   return guarded([&] { return m.fit(inputs, labels, options); });
@@ -260,6 +322,8 @@ EMSCRIPTEN_BINDINGS(nn_module) {
       .function("inputs", &model_inputs)
       .function("outputs", &model_outputs)
       .function("predict", &model_predict)
+      .function("parameters", &model_parameters)
+      .function("setParameters", &model_set_parameters)
 #if NN_WASM_TRAINING
       .function("fit", &model_fit)
       .function("toJSON", &model_to_json)

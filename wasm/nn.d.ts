@@ -54,8 +54,28 @@ declare namespace createNNModule {
     lrDecay?: number;
     /** Reshuffle the samples every epoch (default true). */
     shuffle?: boolean;
-    /** Seed of the batch order (default 1): the same seed gives the same weights. */
+    /** Seed of the batch order and distortions (default 1): the same seed gives the same weights. */
     seed?: number;
+    /** Fine-tuning: the first N layers keep their weights, only the layers above train (default 0). */
+    frozenLayers?: number;
+    /** Distort each sample, fresh every epoch: true (libnn's defaults), an object, or false (default). */
+    augment?: boolean | AugmentOptions;
+  }
+
+  /** Distortions of Model.fit's augment option (libnn's nn::AugmentOptions); absent ones take the defaults shown. */
+  interface AugmentOptions {
+    /** Pixels, uniform in [-max, max] on each axis (default 2). */
+    maxShift?: number;
+    /** Degrees, uniform in [-max, max] (default 10). */
+    maxRotation?: number;
+    /** Relative: the scale is uniform in [1 - max, 1 + max] (default 0.1). */
+    maxScale?: number;
+    /** Pixels of stroke dilation (+) or erosion (-) (default 0.5). */
+    maxThickness?: number;
+    /** Elastic distortion strength, pixels; 0 turns it off (default 34). */
+    elasticAlpha?: number;
+    /** Smoothness of the elastic field, pixels (default 4). */
+    elasticSigma?: number;
   }
 
   /** A network parsed once from its weights; free it with delete(). */
@@ -82,6 +102,16 @@ declare namespace createNNModule {
     fit?(inputs: Float32Array | number[], labels: ArrayLike<number>, options?: FitOptions): number[];
     /** nn-train.js only. The weights as JSON in the original's format (W0, b0, ...). */
     toJSON?(): string;
+    /**
+     * Every weight and bias, in the weights file's order: W0 (row-major, inputs x outputs), b0,
+     * W1, b1, ... (573,910 numbers for 784-500-300-100-10). A copy: keep it to restore the model.
+     */
+    parameters(): Float32Array;
+    /**
+     * Replaces every weight and bias, in parameters()' order (e.g. weights a worker trained).
+     * Throws, leaving the model unchanged, on a wrong count or a non-finite number.
+     */
+    setParameters(params: Float32Array | number[]): void;
     /** Frees the model's wasm memory. The object must not be used afterwards. */
     delete(): void;
     isDeleted(): boolean;

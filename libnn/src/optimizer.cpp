@@ -15,6 +15,7 @@ void Sgd::validate() const {
     throw Error("weight decay must be 0 or more, and less than 1 / learning rate (" + g(1 / learning_rate) +
                 "), got " + g(weight_decay));
   }
+  if (frozen_layers < 0) throw Error("frozen layers must be 0 or more, got " + std::to_string(frozen_layers));
 }
 
 void Sgd::prepare(const Network& net) {

@@ -18,8 +18,14 @@ namespace {
 
 using detail::for_blocks;
 
-void check_batch(const Network& net, Eigen::Index rows, Eigen::Index cols, std::span<const std::uint8_t> labels) {
+void check_batch(const Network& net, Eigen::Index rows, Eigen::Index cols, std::span<const std::uint8_t> labels,
+                 const Sgd& sgd) {
   check_inputs(net, rows);
+  if (sgd.frozen_layers < 0 || static_cast<std::size_t>(sgd.frozen_layers) >= net.layers().size()) {
+    throw Error("train_step: " + std::to_string(sgd.frozen_layers) + " frozen layers, expected 0 to " +
+                std::to_string(net.layers().size() - 1) + " (the network has " +
+                std::to_string(net.layers().size()) + " layers)");
+  }
   if (labels.size() != static_cast<std::size_t>(cols)) {
     throw Error("train_step: the batch has " + std::to_string(cols) + " samples but " +
                 std::to_string(labels.size()) + " labels");
@@ -41,8 +47,9 @@ void backward_update(Network& net, const Batch& x, std::span<const std::uint8_t>
   const Activations& acts = ws.acts;
   const std::size_t L = layers.size();
   const Eigen::Index B = acts.back().cols();
+  const auto frozen = static_cast<std::size_t>(sgd.frozen_layers);
   ws.deltas.resize(L);
-  for (std::size_t k = 0; k < L; ++k) ws.deltas[k].resize(layers[k].W.rows(), B);
+  for (std::size_t k = frozen; k < L; ++k) ws.deltas[k].resize(layers[k].W.rows(), B);
   sgd.prepare(net);
 
 #pragma omp parallel
@@ -54,8 +61,9 @@ void backward_update(Network& net, const Batch& x, std::span<const std::uint8_t>
         ws.deltas[L - 1](labels[static_cast<std::size_t>(c)], c) -= 1.0f;
       }
     });
-    for (std::size_t k = L; k-- > 0;) {
-      if (k > 0) {
+    // Layers below `frozen` are neither updated nor given a gradient.
+    for (std::size_t k = L; k-- > frozen;) {
+      if (k > frozen) {
         // dLoss/dZ_{k-1} = f'(Z_{k-1}) * (W_k^T delta_k), by rows of the I_k inputs.
         // The loop's barrier: every thread has read all of W_k before any updates it.
         for_blocks(layers[k].W.cols(), detail::kBlock, [&](Eigen::Index first, Eigen::Index count) {
@@ -81,16 +89,16 @@ void backward_update(Network& net, const Batch& x, std::span<const std::uint8_t>
 
 double train_step(Network& net, const SparseBatch& x, std::span<const std::uint8_t> labels, Sgd& sgd,
                   StepWorkspace& ws) {
-  check_batch(net, x.rows(), x.cols(), labels);
+  check_batch(net, x.rows(), x.cols(), labels, sgd);
   const double loss = cross_entropy_bits(forward(net, x, ws.acts), labels);
-  ws.x_by_row = x;
+  if (sgd.frozen_layers == 0) ws.x_by_row = x;  // x^T is needed only for the first layer's gradient
   backward_update(net, ws.x_by_row, labels, sgd, ws);
   return loss;
 }
 
 double train_step(Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x, std::span<const std::uint8_t> labels,
                   Sgd& sgd, StepWorkspace& ws) {
-  check_batch(net, x.rows(), x.cols(), labels);
+  check_batch(net, x.rows(), x.cols(), labels, sgd);
   const double loss = cross_entropy_bits(forward(net, x, ws.acts), labels);
   backward_update(net, ws.acts[0], labels, sgd, ws);
   return loss;

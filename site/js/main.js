@@ -14,6 +14,7 @@ import { FrameThrottle } from './throttle.js';
 import { LoadError, loadPredictor } from './model.js';
 import { registerServiceWorker } from './offline.js';
 import { View } from './view.js';
+import { Corrections } from './corrections.js';
 
 const LIVE_INTERVAL_MS = 100;
 const KEPT_TIMINGS = 1000;
@@ -25,6 +26,8 @@ const timings = {
 window.nnTimings = timings;
 
 const view = new View();
+// Learning from corrections: re-predict the canvas whenever the model changes.
+const corrections = new Corrections({ onAdapted: () => predict() });
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
@@ -44,13 +47,14 @@ function predict() {
   const start = performance.now();
   let result;
   try {
-    result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+    result = corrections.recall(pad.hasInk ? predictor.predict(pad.pixels()) : null);
   } catch (err) {
     showError(err);
     return;
   }
   if (!result) {
     view.showEmpty();
+    corrections.offer(null);
     return;
   }
   const ms = performance.now() - start; // read the pixels, normalise, forward pass
@@ -58,6 +62,7 @@ function predict() {
   timings.predictMs.push(ms);
   if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();
   view.showResult(result);
+  corrections.offer(result.input);
   showTimings();
 }
 
@@ -65,6 +70,7 @@ function clear() {
   live.cancel();
   pad.clear();
   view.showEmpty();
+  corrections.offer(null);
 }
 
 function showTimings() {
@@ -119,6 +125,7 @@ async function start() {
   view.setStatus('ready', 'Ready');
   showTimings();
   setReady(true);
+  corrections.start(predictor);
   if (pad.hasInk) predict(); // drawn while loading
   registerServiceWorker({
     canReload: () => !pad.hasInk,

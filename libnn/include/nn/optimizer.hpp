@@ -26,6 +26,9 @@ struct Sgd {
   float learning_rate = 0.01f;
   float momentum = 0.0f;      // 0: plain SGD (the original); else v = m v - lr g, W += v
   float weight_decay = 0.0f;  // decoupled L2 on the weights (not biases): W *= 1 - lr * weight_decay
+  // Fine-tuning: layers [0, frozen_layers) keep their weights, and the step neither
+  // computes their gradients nor back-propagates into them. Must be below the layer count.
+  int frozen_layers = 0;
 
   // Throws nn::Error naming the setting and the value when one is out of range.
   void validate() const;

@@ -1,0 +1,193 @@
+// personal: does learning from corrections help people whose handwriting the shipped model
+// misreads, without forgetting MNIST? Replays simulated people (tests/lib/people.cjs: a
+// slant, a tilt, a width, a pen and habits such as a 1 with a flag and a base, a 7 with a
+// bar, a slashed 0) through the page's own path: each drawing on a 336x336 canvas, the
+// module's normalizeCanvas and predict, and on every wrong guess the page's correction
+// (the drawing stored as bytes, then site/js/adapt.js: Model.fit in nn-train.js).
+//
+// For each person: up to --digits drawings, correcting each wrong guess, until
+// --corrections corrections; then their next --later drawings, read by the shipped model
+// and by the adapted one (not learning any more). Prints, per person and in total: the
+// error on those later drawings without and with corrections, the adapted model's accuracy
+// on MNIST's test set (normalised as the page normalises drawings) against the shipped
+// model's, and the time of each adaptation (WebAssembly, one thread).
+//
+//   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
+//        [--seed S] [--digits N] [--later N] [--corrections N] [--mnist-test N] [--json]
+//
+// Environment: MNIST_DIR (default data/mnist): train-* (the people's digits) and t10k-*.
+"use strict";
+
+const fs = require("node:fs");
+const path = require("node:path");
+const zlib = require("node:zlib");
+const { performance } = require("node:perf_hooks");
+const { loadModule, readIdx } = require("../tests/lib/node_nn.cjs");
+const { CANVAS, SIDE, mulberry32, randomStyle, describeStyle, Person } = require("../tests/lib/people.cjs");
+const adaptJs = require("../site/js/adapt.js");
+
+const ROOT = path.resolve(__dirname, "..");
+const PIXELS = SIDE * SIDE;
+
+function parseArgs(argv) {
+  const args = {
+    weights: null, sample: null, site: path.join(ROOT, "build/wasm/site"), people: 20, seed: 1,
+    digits: 400, later: 200, corrections: 50, mnistTest: 10000, json: false,
+  };
+  const numeric = { people: 1, seed: 0, digits: 1, later: 1, corrections: 1, mnistTest: 1 };
+  for (let i = 0; i < argv.length; ++i) {
+    const flag = argv[i];
+    const key = flag.replace(/^--/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (flag === "--json") { args.json = true; continue; }
+    if (flag === "--help" || flag === "-h") {
+      const lines = fs.readFileSync(__filename, "utf8").split("\n");
+      console.log(lines.slice(0, lines.findIndex((line) => !line.startsWith("//"))).join("\n"));
+      process.exit(0);
+    }
+    if (!(key in args) || i + 1 >= argv.length) throw new Error(`unknown argument or missing value: '${flag}' (see --help)`);
+    const value = argv[++i];
+    if (key in numeric) {
+      const v = Number(value);
+      if (!Number.isInteger(v) || v < numeric[key]) throw new Error(`${flag}: expected an integer >= ${numeric[key]}, got '${value}'`);
+      args[key] = v;
+    } else {
+      args[key] = path.resolve(value);
+    }
+  }
+  if (!args.weights || !args.sample) throw new Error("--weights FILE and --sample FILE are required (see --help)");
+  return args;
+}
+
+const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
+
+// MNIST digits normalised as the page normalises a drawing (a 28x28 canvas, ink = dark).
+function normalisedTestSet(nn, dir, count) {
+  const images = readIdx(path.join(dir, "t10k-images-idx3-ubyte.gz"), 0x803);
+  const labels = readIdx(path.join(dir, "t10k-labels-idx1-ubyte.gz"), 0x801);
+  const rgba = new Uint8ClampedArray(PIXELS * 4);
+  const set = [];
+  for (let i = 0; i < Math.min(count, labels.shape[0]); ++i) {
+    for (let k = 0; k < PIXELS; ++k) {
+      const v = 255 - images.data[i * PIXELS + k];
+      rgba[4 * k] = rgba[4 * k + 1] = rgba[4 * k + 2] = v;
+      rgba[4 * k + 3] = 255;
+    }
+    const input = nn.normalizeCanvas(rgba, SIDE, SIDE);
+    if (input) set.push([input, labels.data[i]]);
+  }
+  return set;
+}
+
+function accuracy(model, set) {
+  let right = 0;
+  for (const [input, label] of set) right += argmax(model.predict(input)) === label;
+  return right / set.length;
+}
+
+const toBytes = (input) => Uint8Array.from(input, (x) => Math.round(255 * Math.min(1, Math.max(0, x))));
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const mnistDir = path.resolve(process.env.MNIST_DIR || path.join(ROOT, "data/mnist"));
+  const images = readIdx(path.join(mnistDir, "train-images-idx3-ubyte.gz"), 0x803);
+  const labels = readIdx(path.join(mnistDir, "train-labels-idx1-ubyte.gz"), 0x801);
+  const nn = await loadModule(args.site, "build the wasm preset or pass --site", "nn-train");
+  const weights = fs.readFileSync(args.weights);
+  const shipped = new nn.Model(weights);
+  const model = new nn.Model(weights);
+  const shippedParameters = shipped.parameters();
+  const sampleBytes = fs.readFileSync(args.sample);
+  const sample = adaptJs.parseSample(
+    (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
+    args.sample);
+  const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
+  const shippedMnist = accuracy(shipped, testSet);
+
+  const canvas = new Uint8ClampedArray(CANVAS * CANVAS * 4);
+  const rows = [];
+  for (let p = 0; p < args.people; ++p) {
+    const rand = mulberry32(args.seed * 1000 + p);
+    const style = randomStyle(rand);
+    const person = new Person(style, args.seed * 1000 + p + 500);
+    const draw = () => {
+      for (;;) {
+        const i = Math.floor(rand() * labels.shape[0]);
+        const label = labels.data[i];
+        if (person.draw(images.data.subarray(i * PIXELS, (i + 1) * PIXELS), label, canvas)) {
+          return [nn.normalizeCanvas(canvas, CANVAS, CANVAS), label];
+        }
+      }
+    };
+    model.setParameters(shippedParameters);
+    const drawings = [];
+    const times = [];
+    let drawn = 0, reread = 0;
+    while (drawn < args.digits && drawings.length < args.corrections) {
+      const [input, label] = draw();
+      ++drawn;
+      if (argmax(adaptJs.withMemory(model.predict(input), drawings, input)) === label) continue;
+      drawings.push({ pixels: toBytes(input), label });
+      const t0 = performance.now();
+      adaptJs.adapt(model, shippedParameters, drawings, sample);
+      times.push(performance.now() - t0);
+      reread += argmax(model.predict(input)) === label;  // the corrected drawing, by the network alone
+    }
+    let wrongShipped = 0, wrongAdapted = 0;
+    for (let n = 0; n < args.later; ++n) {
+      const [input, label] = draw();
+      wrongShipped += argmax(shipped.predict(input)) !== label;
+      wrongAdapted += argmax(adaptJs.withMemory(model.predict(input), drawings, input)) !== label;
+    }
+    rows.push({
+      person: p, style: describeStyle(style), drawn, corrections: drawings.length, reread,
+      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(model, testSet),
+      msMean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
+      msLast: times.length ? times[times.length - 1] : 0,
+    });
+    const r = rows[rows.length - 1];
+    if (!args.json) {
+      console.log(`person ${String(p).padStart(2)}: ${String(r.corrections).padStart(2)} corrections in ${String(r.drawn).padStart(3)} drawings;` +
+        ` later error ${(100 * r.wrongShipped / r.later).toFixed(1).padStart(4)} % -> ${(100 * r.wrongAdapted / r.later).toFixed(1).padStart(4)} %;` +
+        ` MNIST ${(100 * r.mnist).toFixed(2)} % (${(100 * (r.mnist - shippedMnist)).toFixed(2)});` +
+        ` ${r.msMean.toFixed(0)} ms per correction (last ${r.msLast.toFixed(0)})  [${r.style}]`);
+    }
+  }
+  shipped.delete();
+  model.delete();
+
+  const sum = (f) => rows.reduce((a, r) => a + f(r), 0);
+  const corrections = sum((r) => r.corrections);
+  const drops = rows.map((r) => 100 * (shippedMnist - r.mnist));
+  const at50 = rows.filter((r) => r.corrections >= args.corrections);
+  const summary = {
+    people: rows.length, shipped_mnist: shippedMnist,
+    later_error_shipped: sum((r) => r.wrongShipped) / sum((r) => r.later),
+    later_error_adapted: sum((r) => r.wrongAdapted) / sum((r) => r.later),
+    corrections, corrected_reread: sum((r) => r.reread) / Math.max(1, corrections),
+    mnist_drop_mean: drops.reduce((a, b) => a + b, 0) / drops.length, mnist_drop_worst: Math.max(...drops),
+    mnist_drop_worst_at_max_corrections: at50.length ? Math.max(...at50.map((r) => 100 * (shippedMnist - r.mnist))) : null,
+    people_at_max_corrections: at50.length,
+    ms_per_correction: sum((r) => r.msMean * r.corrections) / Math.max(1, corrections),
+    ms_at_max_corrections: at50.length ? at50.reduce((a, r) => a + r.msLast, 0) / at50.length : null,
+    recipe: adaptJs.RECIPE,
+  };
+  if (args.json) {
+    console.log(JSON.stringify({ summary, rows }));
+    return;
+  }
+  const pct = (x) => `${(100 * x).toFixed(2)} %`;
+  console.log(`\n${rows.length} people, ${corrections} corrections (the corrected drawing read right by the adapted network alone, without the memory: ${pct(summary.corrected_reread)})`);
+  console.log(`error on their later ${args.later} drawings: ${pct(summary.later_error_shipped)} without corrections, ` +
+    `${pct(summary.later_error_adapted)} with (x${(summary.later_error_adapted / summary.later_error_shipped).toFixed(2)})`);
+  console.log(`MNIST test (${testSet.length} digits, normalised): shipped ${pct(shippedMnist)}; adapted: ` +
+    `${summary.mnist_drop_mean.toFixed(2)} points lower on average, ${summary.mnist_drop_worst.toFixed(2)} at worst; ` +
+    `${summary.people_at_max_corrections} people reached ${args.corrections} corrections: at worst ` +
+    `${summary.mnist_drop_worst_at_max_corrections?.toFixed(2)} points lower`);
+  console.log(`time per correction (WebAssembly, one thread): ${summary.ms_per_correction.toFixed(0)} ms mean, ` +
+    `${summary.ms_at_max_corrections?.toFixed(0)} ms at the ${args.corrections}th`);
+}
+
+main().catch((err) => {
+  console.error(`personal: ${err.message}`);
+  process.exit(2);
+});

@@ -1,0 +1,154 @@
+// adapt.js: how the page adapts the shipped model to a person's corrected drawings,
+// with the module's Model.fit (libnn's own training, compiled to WebAssembly). Used by
+// the page's worker (learner.worker.js, importScripts) and by bench/personal.cjs
+// (require), so the benchmark measures exactly what the page does.
+//
+// The recipe, measured by bench/personal.cjs (README, "Learning from corrections"):
+//   - Always from the shipped model: every adaptation starts from its weights and trains
+//     on all the corrected drawings so far. The result depends only on the drawings (the
+//     seed is their count), so a reload rebuilds the same model from the stored drawings.
+//   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
+//     detectors serve every handwriting; the layers above learn the person's shapes.
+//     Freezing it halves the forgetting and the time.
+//   - A memory (recall, withMemory): a drawing nearly identical to a corrected one is read
+//     as corrected, so the drawing on the canvas reads right at once after a correction.
+//   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
+//     mixed with REPLAY digits drawn from a small sample of MNIST (fetched at the first
+//     correction), so that the model keeps reading everyone else's digits.
+//
+// Shapes: a drawing is {pixels: Uint8Array(784), label}, pixels 0..255 (ink = 255),
+// row-major 28x28, what store.js keeps and the CSV download holds.
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.nnAdapt = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  const PIXELS = 784;
+
+  const RECIPE = Object.freeze({
+    copies: 4,    // each corrected drawing, this many times per epoch
+    replay: 256,  // MNIST digits mixed in, drawn afresh from the sample for each adaptation
+    fit: Object.freeze({
+      learningRate: 0.0005,
+      batchSize: 16,
+      epochs: 3,
+      frozenLayers: 1,
+      augment: Object.freeze({
+        maxShift: 1, maxRotation: 8, maxScale: 0.08, maxThickness: 0.3, elasticAlpha: 0,
+      }),
+    }),
+  });
+
+  // mulberry32: a small seeded PRNG, uniform in [0, 1).
+  function mulberry32(seed) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    };
+  }
+
+  /**
+   * The replay sample from its CSV text (the original's format: a header, then
+   * label,p0..p783 with pixels 0..255): {pixels: Uint8Array(n * 784), labels: Uint8Array(n)}.
+   */
+  function parseSample(text, source) {
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length < 2) throw new Error(`${source}: expected a header and at least one row`);
+    const n = lines.length - 1;
+    const pixels = new Uint8Array(n * PIXELS);
+    const labels = new Uint8Array(n);
+    for (let r = 0; r < n; r++) {
+      const cells = lines[r + 1].split(',');
+      if (cells.length !== PIXELS + 1) {
+        throw new Error(`${source}:${r + 2}: expected ${PIXELS + 1} columns, got ${cells.length}`);
+      }
+      for (let c = 0; c <= PIXELS; c++) {
+        const v = Number(cells[c]);
+        const max = c === 0 ? 9 : 255;
+        if (!Number.isInteger(v) || v < 0 || v > max) {
+          throw new Error(`${source}:${r + 2}: column ${c + 1}: expected an integer from 0 to ${max}, got '${cells[c]}'`);
+        }
+        if (c === 0) labels[r] = v;
+        else pixels[r * PIXELS + c - 1] = v;
+      }
+    }
+    return { pixels, labels };
+  }
+
+  /**
+   * What one adaptation trains on: every drawing RECIPE.copies times, then RECIPE.replay
+   * digits of the sample chosen by a PRNG seeded with the number of drawings.
+   * @returns {{inputs: Float32Array, labels: Uint8Array}} inputs n x 784 in [0, 1]
+   */
+  function trainingSet(drawings, sample, recipe = RECIPE) {
+    const sampleSize = sample.labels.length;
+    const n = drawings.length * recipe.copies + recipe.replay;
+    const inputs = new Float32Array(n * PIXELS);
+    const labels = new Uint8Array(n);
+    let row = 0;
+    const put = (pixels, label) => {
+      for (let i = 0; i < PIXELS; i++) inputs[row * PIXELS + i] = pixels[i] / 255;
+      labels[row++] = label;
+    };
+    for (let c = 0; c < recipe.copies; c++) {
+      for (const d of drawings) put(d.pixels, d.label);
+    }
+    const rand = mulberry32(drawings.length);
+    for (let r = 0; r < recipe.replay; r++) {
+      const j = Math.floor(rand() * sampleSize);
+      put(sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), sample.labels[j]);
+    }
+    return { inputs, labels };
+  }
+
+  /**
+   * Adapts `model` (a Module.Model) to the drawings: back to the shipped parameters,
+   * then Model.fit on trainingSet(). With no drawings the model is the shipped one.
+   */
+  function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE) {
+    model.setParameters(shippedParameters);
+    if (drawings.length === 0) return;
+    const { inputs, labels } = trainingSet(drawings, sample, recipe);
+    model.fit(inputs, labels, { ...recipe.fit, seed: drawings.length });
+  }
+
+  // A memory of the corrected drawings: a drawing this close to one of them (L2 distance of
+  // the 784 inputs in [0, 1]; two different drawings of a digit are 5 to 10 apart) is read
+  // as that one was corrected, so a corrected drawing reads right at once even where the
+  // network alone still hesitates. MNIST's digits are never this close to a person's.
+  const RECALL_DISTANCE = 1.5;
+
+  /** {label, weight in (0, 1]} of the nearest corrected drawing within RECALL_DISTANCE, or null. */
+  function recall(drawings, input) {
+    const limit = RECALL_DISTANCE * RECALL_DISTANCE;
+    let best = null;
+    let bestSq = limit;
+    for (const d of drawings) {
+      let sq = 0;
+      for (let i = 0; i < PIXELS && sq < bestSq; i++) {
+        const e = d.pixels[i] / 255 - input[i];
+        sq += e * e;
+      }
+      if (sq < bestSq) {
+        bestSq = sq;
+        best = d;
+      }
+    }
+    return best && { label: best.label, weight: 1 - Math.sqrt(bestSq) / RECALL_DISTANCE };
+  }
+
+  /** The network's probabilities, blended with the memory's answer (recall) when there is one. */
+  function withMemory(probabilities, drawings, input) {
+    const memory = recall(drawings, input);
+    if (!memory) return probabilities;
+    const out = Float32Array.from(probabilities, (p) => (1 - memory.weight) * p);
+    out[memory.label] += memory.weight;
+    return out;
+  }
+
+  return { PIXELS, RECIPE, RECALL_DISTANCE, parseSample, trainingSet, adapt, recall, withMemory };
+});

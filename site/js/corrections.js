@@ -1,0 +1,188 @@
+// corrections.js: the person tells the page the right digit, and the page learns their
+// handwriting. After every guess, "Wrong? It is: 0 ... 9" (#correct); pressing a digit
+// stores the drawing in this browser (store.js), adapts the model in a worker
+// (learner.worker.js, adapt.js) and then re-predicts the drawing with the adapted model.
+// The drawings stay in the browser; "Download my drawings" (CSV) and "Download my model"
+// (weights JSON) save them; #forgetBtn returns to the shipped model and deletes them.
+//
+// Test hooks (stable): #correct > button[data-correct="D"];
+// #learned[data-count][data-state]: state "shipped" (no drawings), "adapting", "adapted"
+// or "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
+
+import { MODEL_URL } from './model.js';
+import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
+import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
+
+const WORKER_URL = new URL('./learner.worker.js', import.meta.url);
+// The module with training (nn-train.js): fetched by the worker at the first correction only.
+const TRAIN_MODULE_URL = new URL('../nn-train.js', import.meta.url);
+const SAMPLE_URL = new URL('../assets/replay.csv.gz', import.meta.url);
+
+export class Corrections {
+  /** @param {{onAdapted: () => void}} hooks onAdapted: the model changed, re-predict */
+  constructor({ onAdapted }, doc = document) {
+    this.onAdapted = onAdapted;
+    this.correctBox = doc.getElementById('correct');
+    this.learned = doc.getElementById('learned');
+    this.forgetBtn = doc.getElementById('forgetBtn');
+    this.drawingsBtn = doc.getElementById('downloadDrawingsBtn');
+    this.modelBtn = doc.getElementById('downloadModelBtn');
+    this.predictor = null;
+    this.shipped = null;      // the shipped model's parameters (Float32Array)
+    this.store = null;
+    this.drawings = [];       // [{pixels: Uint8Array(784), label}], oldest first
+    this.input = null;        // the input of the guess on screen (Float32Array(784)) or null
+    this.worker = null;
+    this.lastId = 0;          // the latest adaptation asked for
+    this.forgotten = 0;       // results with an id up to this one came before #forgetBtn
+    this.lastMs = null;       // the latest adaptation's time in the worker
+
+    const label = doc.createElement('span');
+    label.className = 'correct-label';
+    label.textContent = 'Wrong? It is:';
+    const buttons = [...Array(10).keys()].map((d) => {
+      const b = doc.createElement('button');
+      b.type = 'button';
+      b.dataset.correct = String(d);
+      b.textContent = String(d);
+      b.setAttribute('aria-label', `It is a ${d}`);
+      b.addEventListener('click', () => this.correct(d));
+      return b;
+    });
+    this.correctBox.replaceChildren(label, ...buttons);
+    this.forgetBtn.addEventListener('click', () => this.forget());
+    this.drawingsBtn.addEventListener('click', () => this.downloadDrawings());
+    this.modelBtn.addEventListener('click', () => this.downloadModel());
+    this.offer(null);
+    this.#show('shipped');
+  }
+
+  /** Once the network is loaded: reads the stored drawings and, if any, adapts to them. */
+  async start(predictor) {
+    this.predictor = predictor;
+    this.shipped = predictor.model.parameters();
+    try {
+      this.store = await DrawingStore.open();
+      this.drawings = await this.store.all();
+    } catch (err) {
+      console.error(err);
+      this.#show('error', `Cannot keep your drawings in this browser: ${err?.message ?? err}`);
+      return;
+    }
+    if (this.drawings.length) this.#adapt();
+    else this.#show('shipped');
+  }
+
+  /**
+   * A guess of the (adapted) network, read with the memory of corrected drawings
+   * (adapt.js, withMemory): the same result with possibly blended probabilities.
+   */
+  recall(result) {
+    if (!result || !this.drawings.length) return result;
+    return { ...result, probabilities: self.nnAdapt.withMemory(result.probabilities, this.drawings, result.input) };
+  }
+
+  /** The guess on screen changed: its network input, or null when there is none. */
+  offer(input) {
+    this.input = input;
+    this.correctBox.hidden = !input || !this.predictor;
+  }
+
+  async correct(digit) {
+    if (!this.input || !this.store) return;
+    const drawing = { pixels: toBytes(this.input), label: digit };
+    this.drawings.push(drawing);
+    this.#adapt();
+    try {
+      await this.store.add(drawing.pixels, drawing.label);
+    } catch (err) {
+      console.error(err);
+      this.#show('error', `Could not store the drawing: ${err?.message ?? err}`);
+    }
+  }
+
+  async forget() {
+    if (!this.predictor) return;
+    if (!window.confirm('Forget your drawings and return to the shipped model?')) return;
+    this.forgotten = this.lastId;
+    this.drawings = [];
+    this.predictor.model.setParameters(this.shipped);
+    this.#show('shipped');
+    this.onAdapted();
+    try {
+      await this.store?.clear();
+    } catch (err) {
+      console.error(err);
+      this.#show('error', `Could not delete the stored drawings: ${err?.message ?? err}`);
+    }
+  }
+
+  downloadDrawings() {
+    save(new Blob([drawingsToCsv(this.drawings)], { type: 'text/csv' }), 'my-drawings.csv');
+  }
+
+  /** The adapted model's weights JSON, written by the worker (the page's module only predicts). */
+  downloadModel() {
+    if (!this.predictor || !this.drawings.length) return;
+    if (!this.worker) this.#adapt();
+    this.worker.postMessage({ type: 'json' });
+  }
+
+  /** Asks the worker to adapt to every drawing so far (started, with its data, on first use). */
+  #adapt() {
+    if (!this.worker) {
+      this.worker = new Worker(WORKER_URL);
+      this.worker.onmessage = (e) => this.#adapted(e.data);
+      this.worker.onerror = (e) => this.#show('error', `The learner stopped: ${e.message ?? 'worker error'}`);
+      this.worker.postMessage({
+        type: 'init', moduleUrl: TRAIN_MODULE_URL.href, modelUrl: MODEL_URL.href, sampleUrl: SAMPLE_URL.href,
+      });
+    }
+    this.lastId += 1;
+    this.worker.postMessage({ type: 'adapt', id: this.lastId, drawings: this.drawings });
+    this.#show('adapting');
+  }
+
+  #adapted(msg) {
+    if (msg.type === 'json') {
+      save(new Blob([msg.text], { type: 'application/json' }), 'my-model.json');
+      return;
+    }
+    if (msg.id <= this.forgotten) return;  // asked for before the drawings were forgotten
+    if (msg.type === 'error') {
+      this.#show('error', `Could not learn from your drawings: ${msg.message}`);
+      return;
+    }
+    this.predictor.model.setParameters(msg.parameters);
+    this.lastMs = msg.ms;
+    if (msg.id === this.lastId) this.#show('adapted', '', msg.count);
+    this.onAdapted();
+  }
+
+  #show(state, message = '', count = this.drawings.length) {
+    this.learned.dataset.state = state;
+    this.learned.dataset.count = String(count);
+    const n = `${count} of your drawing${count === 1 ? '' : 's'}`;
+    const ms = this.lastMs == null ? '' : ` (${Math.round(this.lastMs)} ms)`;
+    this.learned.textContent = {
+      shipped: 'Using the shipped model. Correct a wrong guess to teach it your handwriting.',
+      adapting: `Learning from ${n}…`,
+      adapted: `Learned from ${n}${ms}.`,
+      error: message,
+    }[state];
+    this.forgetBtn.disabled = this.drawingsBtn.disabled = this.modelBtn.disabled =
+      count === 0 && state !== 'adapting';
+  }
+}
+
+/** Saves a Blob as a file download; nothing leaves the browser. */
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,93 @@
+// learner.worker.js: adapts the model to the person's corrected drawings off the main
+// thread, so that drawing never waits for training. A classic worker: it loads nn.js
+// (a classic script) and adapt.js with importScripts.
+//
+// Messages in:
+//   {type: 'init', moduleUrl, modelUrl, sampleUrl}   once; the sample is fetched at once
+//   {type: 'adapt', id, drawings: [{pixels: Uint8Array(784), label}]}   all of them, oldest first
+//   {type: 'json'}   the adapted model's weights JSON, once any pending adaptation has run
+// Messages out:
+//   {type: 'adapted', id, count, parameters: Float32Array (transferred), ms}
+//   {type: 'json', text}
+//   {type: 'error', id, message}
+// Requests that arrive while one is running are coalesced: only the latest runs next,
+// since each adaptation starts from the shipped model and uses every drawing.
+
+importScripts('adapt.js');
+
+let ready = null;   // Promise of {model, shipped: Float32Array, sample}
+let pending = null; // the latest 'adapt' message not yet run
+let running = false;
+let jsonWanted = false;
+
+async function fetchOk(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${what} ${url}: HTTP ${response.status}`);
+  return response;
+}
+
+/** The replay sample: gzip-compressed CSV (or plain, if a server already decompressed it). */
+async function loadSample(url) {
+  const bytes = new Uint8Array(await (await fetchOk(url, 'the replay sample')).arrayBuffer());
+  const gzip = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const text = gzip
+    ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+    : new TextDecoder().decode(bytes);
+  return self.nnAdapt.parseSample(text, url);
+}
+
+async function init({ moduleUrl, modelUrl, sampleUrl }) {
+  importScripts(moduleUrl);
+  const [Module, modelBytes, sample] = await Promise.all([
+    self.createNNModule({ locateFile: (file) => new URL(file, moduleUrl).href }),
+    fetchOk(modelUrl, 'the model').then((r) => r.arrayBuffer()),
+    loadSample(sampleUrl),
+  ]);
+  const model = new Module.Model(new Uint8Array(modelBytes));
+  return { model, shipped: model.parameters(), sample };
+}
+
+async function run() {
+  if (running) return;
+  if (!pending) {
+    if (jsonWanted) {
+      jsonWanted = false;
+      try {
+        self.postMessage({ type: 'json', text: (await ready).model.toJSON() });
+      } catch (err) {
+        self.postMessage({ type: 'error', id: 0, message: err?.message ?? String(err) });
+      }
+    }
+    return;
+  }
+  running = true;
+  const { id, drawings } = pending;
+  pending = null;
+  try {
+    const { model, shipped, sample } = await ready;
+    const start = performance.now();
+    self.nnAdapt.adapt(model, shipped, drawings, sample);
+    const parameters = model.parameters();
+    const ms = performance.now() - start;
+    self.postMessage({ type: 'adapted', id, count: drawings.length, parameters, ms }, [parameters.buffer]);
+  } catch (err) {
+    self.postMessage({ type: 'error', id, message: err?.message ?? String(err) });
+  } finally {
+    running = false;
+    setTimeout(run, 0);
+  }
+}
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === 'init') {
+    ready = init(msg);
+    ready.catch(() => {}); // reported to each adapt request that waits for it
+  } else if (msg.type === 'adapt') {
+    pending = msg;
+    run();
+  } else if (msg.type === 'json') {
+    jsonWanted = true;
+    run();
+  }
+};

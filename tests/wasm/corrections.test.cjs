@@ -1,0 +1,224 @@
+// Learning from corrections in the module (nn-train.js) and the page's recipe (site/js/adapt.js):
+// fine-tuning (frozen layers, distortions) gives native libnn's weights within float
+// tolerance; a correction makes the corrected input read as its label; going back to the
+// shipped parameters restores its outputs exactly; bad parameters are rejected.
+//
+//   node --test tests/wasm/corrections.test.cjs
+// Environment: NN_SITE_DIR (default build/wasm/site), NN_NATIVE_BUILD (default build/release,
+// with tests/native_fit).
+"use strict";
+
+const { describe, it, before } = require("node:test");
+const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { loadModule } = require("../lib/node_nn.cjs");
+const adaptJs = require("../../site/js/adapt.js");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const SITE_DIR = path.resolve(process.env.NN_SITE_DIR || path.join(ROOT, "build/wasm/site"));
+const NATIVE_FIT = path.resolve(process.env.NN_NATIVE_BUILD || path.join(ROOT, "build/release"), "tests/native_fit");
+const PIXELS = 784;
+const SIZES = [784, 48, 24, 10];
+
+// mulberry32: a seeded PRNG, uniform in [0, 1).
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+// A random 784-48-24-10 network (Glorot-uniform weights, small biases) as weights JSON.
+function randomWeightsJson(seed) {
+  const rand = mulberry32(seed);
+  const parts = [];
+  for (let k = 0; k + 1 < SIZES.length; ++k) {
+    const limit = Math.sqrt(6 / (SIZES[k] + SIZES[k + 1]));
+    const W = Array.from({ length: SIZES[k] * SIZES[k + 1] }, () => ((2 * rand() - 1) * limit).toFixed(6));
+    const b = Array.from({ length: SIZES[k + 1] }, () => ((rand() - 0.5) * 0.1).toFixed(6));
+    parts.push(`"W${k}":[${W.join(",")}]`, `"b${k}":[${b.join(",")}]`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+// n "drawings": a few random strokes of ink (bytes 0..255) each, with labels 0..9.
+function randomDrawings(n, seed) {
+  const rand = mulberry32(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const pixels = new Uint8Array(PIXELS);
+    const x0 = 4 + Math.floor(rand() * 16), y0 = 4 + Math.floor(rand() * 16);
+    for (let s = 0; s < 40; ++s) {
+      const x = Math.min(27, Math.max(0, x0 + Math.floor(rand() * 9) - 4));
+      const y = Math.min(27, Math.max(0, y0 + Math.floor(rand() * 9) - 4));
+      pixels[y * 28 + x] = 128 + Math.floor(rand() * 128);
+    }
+    return { pixels, label: i % 10 };
+  });
+}
+
+function inputsOf(drawings) {
+  const inputs = new Float32Array(drawings.length * PIXELS);
+  drawings.forEach((d, i) => inputs.set(Float32Array.from(d.pixels, (v) => v / 255), i * PIXELS));
+  return inputs;
+}
+
+const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
+
+// The flat parameters of a weights JSON, in the file's order.
+const flatten = (json) => Object.values(JSON.parse(json)).flat();
+
+let nn;
+before(async () => {
+  nn = await loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR", "nn-train");
+});
+
+describe("fine-tuning in the module against native libnn", { skip: fs.existsSync(NATIVE_FIT) ? false : `${NATIVE_FIT} not built` }, () => {
+  const cases = [
+    ["all layers", { learningRate: 0.01, batchSize: 8, epochs: 3, seed: 5, frozenLayers: 0 }],
+    ["the first layer frozen, with distortions", {
+      learningRate: 0.01, batchSize: 8, epochs: 3, seed: 7, frozenLayers: 1,
+      augment: { maxShift: 1.5, maxRotation: 10, maxScale: 0, maxThickness: 0, elasticAlpha: 0 },
+    }],
+  ];
+  for (const [what, options] of cases) {
+    it(`gives native nn::fit's weights within 1e-5 (${what})`, () => {
+      const json = randomWeightsJson(11);
+      const drawings = randomDrawings(30, 12);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nn-fit-"));
+      try {
+        const weights = path.join(dir, "w.json"), csv = path.join(dir, "d.csv");
+        fs.writeFileSync(weights, json);
+        const header = ["label", ...Array.from({ length: PIXELS }, (_, i) => `${Math.floor(i / 28) + 1}x${(i % 28) + 1}`)];
+        fs.writeFileSync(csv, [header.join(","), ...drawings.map((d) => `${d.label},${d.pixels.join(",")}`)].join("\n") + "\n");
+        const args = [weights, csv, options.learningRate, options.batchSize, options.epochs, options.seed, options.frozenLayers];
+        if (options.augment) args.push(options.augment.maxShift, options.augment.maxRotation);
+        const native = flatten(execFileSync(NATIVE_FIT, args.map(String), { encoding: "utf8", maxBuffer: 1 << 26 }));
+
+        const model = new nn.Model(json);
+        const before = model.parameters();
+        model.fit(inputsOf(drawings), drawings.map((d) => d.label), options);
+        const ours = model.parameters();
+        model.delete();
+        assert.equal(ours.length, native.length);
+        let worst = 0, changed = 0;
+        for (let i = 0; i < ours.length; ++i) {
+          worst = Math.max(worst, Math.abs(ours[i] - native[i]));
+          changed += ours[i] !== before[i];
+        }
+        assert.ok(worst < 1e-5, `max |wasm - native| = ${worst}`);
+        assert.ok(changed > 1000, `only ${changed} parameters changed: no real training compared`);
+        if (options.frozenLayers) {
+          const first = SIZES[0] * SIZES[1] + SIZES[1];
+          for (let i = 0; i < first; ++i) assert.equal(ours[i], before[i], `frozen parameter ${i} changed`);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe("the page's corrections (site/js/adapt.js)", () => {
+  const json = randomWeightsJson(21);
+  const sample = (() => {
+    const drawings = randomDrawings(60, 22);
+    const pixels = new Uint8Array(60 * PIXELS);
+    drawings.forEach((d, i) => pixels.set(d.pixels, i * PIXELS));
+    return { pixels, labels: Uint8Array.from(drawings, (d) => d.label) };
+  })();
+  const recipe = { ...adaptJs.RECIPE, replay: 40 };
+
+  it("a correction makes the corrected input read as its label, by the network alone too", () => {
+    const model = new nn.Model(json);
+    const shipped = model.parameters();
+    const [drawing] = randomDrawings(1, 23);
+    const input = Float32Array.from(drawing.pixels, (v) => v / 255);
+    const guess = argmax(model.predict(input));
+    const label = (guess + 3) % 10;  // a digit the model does not read there
+    // The page: the recipe, then the memory of corrected drawings.
+    const corrected = [{ pixels: drawing.pixels, label }];
+    adaptJs.adapt(model, shipped, corrected, sample, recipe);
+    assert.equal(argmax(adaptJs.withMemory(model.predict(input), corrected, input)), label);
+    // The network alone, trained on it for longer.
+    model.setParameters(shipped);
+    model.fit(input, [label], { learningRate: 0.01, batchSize: 1, epochs: 20, frozenLayers: 1 });
+    assert.equal(argmax(model.predict(input)), label, "the network did not learn the correction");
+    model.delete();
+  });
+
+  it("forgetting (no drawings) restores the shipped model's exact outputs", () => {
+    const model = new nn.Model(json);
+    const shippedModel = new nn.Model(json);
+    const shipped = model.parameters();
+    const drawings = randomDrawings(5, 24);
+    const inputs = drawings.map((d) => Float32Array.from(d.pixels, (v) => v / 255));
+    adaptJs.adapt(model, shipped, drawings, sample, recipe);
+    assert.notDeepEqual(model.predict(inputs[0]), shippedModel.predict(inputs[0]));
+    adaptJs.adapt(model, shipped, [], sample, recipe);
+    for (const x of inputs) assert.deepEqual(model.predict(x), shippedModel.predict(x));
+    assert.deepEqual(model.parameters(), shipped);
+    model.delete();
+    shippedModel.delete();
+  });
+
+  it("is deterministic: the same drawings give the same model (what a reload rebuilds)", () => {
+    const a = new nn.Model(json), b = new nn.Model(json);
+    const shipped = a.parameters();
+    const drawings = randomDrawings(4, 25);
+    adaptJs.adapt(a, shipped, drawings, sample, recipe);
+    adaptJs.adapt(b, shipped, drawings, sample, recipe);
+    assert.deepEqual(a.parameters(), b.parameters());
+    a.delete();
+    b.delete();
+  });
+
+  it("the memory answers only for drawings close to a corrected one", () => {
+    const [d, other] = randomDrawings(2, 26);
+    const input = Float32Array.from(d.pixels, (v) => v / 255);
+    const memory = adaptJs.recall([d], input);
+    assert.equal(memory.label, d.label);
+    assert.ok(memory.weight > 0.999, `weight ${memory.weight} for the corrected drawing itself`);
+    assert.equal(adaptJs.recall([d], Float32Array.from(other.pixels, (v) => v / 255)), null);
+  });
+});
+
+describe("parameters and bad inputs", () => {
+  const json = randomWeightsJson(31);
+  const bad = [
+    ["setParameters with too few", (m) => m.setParameters(new Float32Array(10)), /expected 39106 parameters, got 10/],
+    ["setParameters with a NaN", (m) => m.setParameters(Float32Array.from(m.parameters(), (v, i) => (i === 7 ? NaN : v))), /parameter 7 is not a finite number/],
+    ["setParameters with a string", (m) => m.setParameters("x"), /expected the parameters as a Float32Array, got a string/],
+    ["fit with every layer frozen", (m) => m.fit(new Float32Array(PIXELS), [1], { frozenLayers: 3 }), /3 frozen layers, expected 0 to 2/],
+    ["fit with a negative frozenLayers", (m) => m.fit(new Float32Array(PIXELS), [1], { frozenLayers: -1 }), /frozen layers must be 0 or more, got -1/],
+    ["fit with a bad augment", (m) => m.fit(new Float32Array(PIXELS), [1], { augment: 3 }), /options.augment: expected true, false or an object, got a number/],
+    ["fit with a negative shift", (m) => m.fit(new Float32Array(PIXELS), [1], { augment: { maxShift: -1 } }), /shift/],
+    ["fit with a label outside 0-9", (m) => m.fit(new Float32Array(PIXELS), [10]), /label 0: expected a whole number from 0 to 9, got 10/],
+    ["fit with a NaN input", (m) => m.fit(new Float32Array(PIXELS).fill(NaN), [1]), /expected a number in \[0, 1\], got nan/],
+    ["fit with the wrong length", (m) => m.fit(new Float32Array(PIXELS - 1), [1]), /expected 1 samples of 784 inputs/],
+  ];
+  for (const [what, call, message] of bad) {
+    it(`rejects ${what} with an Error and leaves the model unchanged`, () => {
+      const model = new nn.Model(json);
+      const before = model.parameters();
+      assert.throws(() => call(model), (e) => e instanceof Error && message.test(e.message));
+      assert.deepEqual(model.parameters(), before);
+      model.delete();
+    });
+  }
+
+  it("parameters() come in the weights file's order and setParameters() takes them back", () => {
+    const model = new nn.Model(json);
+    const p = model.parameters();
+    assert.deepEqual(Array.from(p), flatten(json).map((v) => Math.fround(v)));
+    const doubled = Float32Array.from(p, (v) => 2 * v);
+    model.setParameters(doubled);
+    assert.deepEqual(model.parameters(), doubled);
+    model.delete();
+  });
+});
