@@ -10,19 +10,12 @@
 
 const { describe, it, before } = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
 const path = require("node:path");
+const { loadModule } = require("../lib/node_nn.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SITE_DIR = path.resolve(process.env.NN_SITE_DIR || path.join(ROOT, "build/wasm/site"));
 const LIMIT = /canvas of \d+ x \d+ pixels is larger than the limit of 4096 x 4096/;
-
-function loadModule() {
-  const script = path.join(SITE_DIR, "nn.js");
-  if (!fs.existsSync(script)) throw new Error(`${script} not found (build the wasm preset or set NN_SITE_DIR)`);
-  // wasmBinary: Node 20's fetch cannot load the .wasm from a file path.
-  return require(script)({ wasmBinary: fs.readFileSync(path.join(SITE_DIR, "nn.wasm")) });
-}
 
 // A 784 -> 10 model whose class 3 wins whenever there is any input.
 function tinyModelJson() {
@@ -44,7 +37,7 @@ function drawing() {
 describe("canvas size limits", () => {
   let Module, model;
   before(async () => {
-    Module = await loadModule();
+    Module = await loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR");
     model = new Module.Model(tinyModelJson(), "re-lu");
   });
 
@@ -53,7 +46,7 @@ describe("canvas size limits", () => {
     const x = Module.normalizeCanvas(rgba, side, side);
     assert.equal(x.length, 784);
     assert.ok(x.some((v) => v > 0.5), "the square is ink");
-    const p = model.predictCanvas(rgba, side, side);
+    const p = model.predict(x);
     assert.equal(p.length, 10);
     assert.ok(p[3] > 0.9, `class 3 wins, got ${Array.from(p)}`);
   }
@@ -66,8 +59,7 @@ describe("canvas size limits", () => {
   for (const [what, width, height, bytes] of cases) {
     it(`rejects a canvas of ${what}`, () => {
       const rgba = new Uint8ClampedArray(bytes);
-      for (const call of [() => Module.normalizeCanvas(rgba, width, height),
-                          () => model.predictCanvas(rgba, width, height)]) {
+      for (const call of [() => Module.normalizeCanvas(rgba, width, height)]) {
         assert.throws(call, (e) => {
           assert.ok(e instanceof Error, `a JS Error, got ${typeof e} ${e}`);
           assert.match(e.message, LIMIT);
