@@ -31,7 +31,7 @@ RUN models=$(ls site/assets/*.json site/assets/*.nnm 2>/dev/null || true); \
     fi \
  && if [ -x build/release/trainer/nn-convert ] && [ -f site/assets/my_weights.json ] \
        && [ ! -f site/assets/model.nnm ]; then \
-      build/release/trainer/nn-convert site/assets/my_weights.json site/assets/model.nnm; fi
+      build/release/trainer/nn-convert site/assets/my_weights.json site/assets/model.nnm --encoding int4-b64; fi
 # build/wasm/site: the page, its scripts, the module and whatever models site/assets holds.
 RUN cmake --preset wasm && cmake --build --preset wasm
 

@@ -5,7 +5,7 @@
 # Used by the quick start and by the Pages workflow.
 #
 #   scripts/train_page_model.sh [DIR]     (default: site/assets)
-# Writes DIR/my_weights.json (the trainer's JSON), DIR/model.nnm (nn-convert, int4-b32:
+# Writes DIR/my_weights.json (the trainer's JSON), DIR/model.nnm (nn-convert, int4-b64:
 # the smallest encoding within 0.1 point of the float model, see the README) and the
 # replay sample the page mixes into learning from corrections (DIR/replay.csv.gz,
 # scripts/replay_sample.sh).
@@ -20,5 +20,5 @@ build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz
   --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 30 \
   --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
   --weight-path "$dir/my_weights.json"
-build/release/trainer/nn-convert "$dir/my_weights.json" "$dir/model.nnm" --encoding int4-b32
+build/release/trainer/nn-convert "$dir/my_weights.json" "$dir/model.nnm" --encoding int4-b64
 scripts/replay_sample.sh "$dir/replay.csv.gz"

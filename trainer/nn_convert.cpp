@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   app.add_option("OUT", out, "File to write: .nnm (compact), .onnx (ONNX) or .json (weights JSON)")->required();
   auto* encoding_option = app.add_option("--encoding", encoding_text,
                                          "Weights in a .nnm file: float32, float16, int8 (default), int4 (a scale per unit) or "
-                                         "int4-b32 (a scale per unit and block of 32 inputs)");
+                                         "int4-b32 / int4-b64 (a scale per unit and block of 32 / 64 inputs)");
   app.add_option("--activation", activation_text,
                  "Hidden activation of a JSON model (re-lu by default); a .nnm file stores its own");
   CLI11_PARSE(app, argc, argv);

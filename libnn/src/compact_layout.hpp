@@ -12,11 +12,15 @@ namespace nn::detail {
 inline constexpr std::size_t kCompactHeaderBytes = 12;  // magic, version, encoding, activation, n
 inline constexpr std::uint32_t kMaxSizes = 64;          // layer sizes in a file (63 layers)
 inline constexpr std::uint32_t kMaxLayerSize = 1u << 24;
-inline constexpr std::uint64_t kScaleBlock = 32;        // inputs per scale in int4-b32
+// Whether scales are per block of inputs (float16), and the block: 32 or 64 inputs.
+inline bool block_scales(Encoding encoding) {
+  return encoding == Encoding::Int4Block32 || encoding == Encoding::Int4Block64;
+}
+inline std::uint64_t scale_block(Encoding encoding) { return encoding == Encoding::Int4Block64 ? 64 : 32; }
 
-// Scales per output unit: 1, or one per block of kScaleBlock inputs (int4-b32).
+// Scales per output unit: 1, or one per block of scale_block() inputs (int4-b32, int4-b64).
 inline std::uint64_t scale_blocks(Encoding encoding, std::uint64_t inputs) {
-  return encoding == Encoding::Int4Block32 ? (inputs + kScaleBlock - 1) / kScaleBlock : 1;
+  return block_scales(encoding) ? (inputs + scale_block(encoding) - 1) / scale_block(encoding) : 1;
 }
 
 // Bytes of the whole file for these sizes, checksum included (no overflow: sizes are capped).

@@ -23,12 +23,13 @@ using detail::kCompactHeaderBytes;
 using detail::kMaxLayerSize;
 using detail::kMaxSizes;
 
-constexpr std::array<std::pair<std::string_view, Encoding>, 5> kEncodings{{
+constexpr std::array<std::pair<std::string_view, Encoding>, 6> kEncodings{{
     {"float32", Encoding::Float32},
     {"float16", Encoding::Float16},
     {"int8", Encoding::Int8},
     {"int4", Encoding::Int4},
     {"int4-b32", Encoding::Int4Block32},
+    {"int4-b64", Encoding::Int4Block64},
 }};
 
 // The file's activation codes, in the order of the format's table.
@@ -99,7 +100,7 @@ class CompactReader {
   Encoding read_encoding() const {
     const unsigned code = u8(6);
     if (code >= kEncodings.size()) {
-      fail_at(6, "unknown encoding " + std::to_string(code) + " (expected 0 float32, 1 float16, 2 int8, 3 int4 or 4 int4-b32)");
+      fail_at(6, "unknown encoding " + std::to_string(code) + " (expected 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32 or 5 int4-b64)");
     }
     return kEncodings[code].second;
   }
@@ -171,8 +172,8 @@ class CompactReader {
       const std::string name = "layer " + std::to_string(k);
       for (Eigen::Index j = 0; j < out; ++j, at += 4) layer.b(j) = finite(at, f32(at), name + " bias", j);
       std::vector<float> scales;
-      if (encoding == Encoding::Int8 || encoding == Encoding::Int4 || encoding == Encoding::Int4Block32) {
-        const bool half = encoding == Encoding::Int4Block32;
+      if (encoding == Encoding::Int8 || encoding == Encoding::Int4 || detail::block_scales(encoding)) {
+        const bool half = detail::block_scales(encoding);
         scales.resize(static_cast<std::size_t>(out * detail::scale_blocks(encoding, in)));
         for (std::size_t j = 0; j < scales.size(); ++j, at += half ? 2 : 4) {
           scales[j] = half ? detail::half_to_float(u16(at)) : f32(at);
@@ -194,6 +195,7 @@ class CompactReader {
     float* out = w.data();
     const auto count = static_cast<std::size_t>(w.size());
     const auto rows = static_cast<std::size_t>(w.rows());
+    const auto block = static_cast<std::size_t>(detail::scale_block(encoding));
     const std::string what = name + " weight";
     switch (encoding) {
       case Encoding::Float32:
@@ -211,13 +213,14 @@ class CompactReader {
         return at;
       case Encoding::Int4:
       case Encoding::Int4Block32:
+      case Encoding::Int4Block64:
         for (std::size_t n = 0; n < count; ++n) {
           const std::size_t byte = at + n / 2;
           const unsigned nibble = (n % 2 ? u8(byte) >> 4 : u8(byte)) & 0xFu;
           const int q = nibble >= 8 ? static_cast<int>(nibble) - 16 : static_cast<int>(nibble);
           if (q == -8) fail_at(byte, what + " " + std::to_string(n) + ": code -8 (expected -7..7)");
-          // scale of unit j = n % rows, for int4-b32 in the block of input i = n / rows
-          const std::size_t s = encoding == Encoding::Int4 ? n % rows : n / rows / detail::kScaleBlock * rows + n % rows;
+          // scale of unit j = n % rows, for int4-b32/b64 in the block of input i = n / rows
+          const std::size_t s = encoding == Encoding::Int4 ? n % rows : n / rows / block * rows + n % rows;
           out[n] = static_cast<float>(q) * scales[s];
         }
         if (count % 2 && (u8(at + count / 2) >> 4) != 0) {
@@ -309,7 +312,8 @@ std::uint64_t compact_file_bytes(Encoding encoding, const std::vector<int>& size
       case Encoding::Float16: total += 2 * n; break;
       case Encoding::Int8: total += 4 * out + n; break;
       case Encoding::Int4: total += 4 * out + (n + 1) / 2; break;
-      case Encoding::Int4Block32: total += 2 * out * scale_blocks(encoding, in) + (n + 1) / 2; break;
+      case Encoding::Int4Block32:
+      case Encoding::Int4Block64: total += 2 * out * scale_blocks(encoding, in) + (n + 1) / 2; break;
     }
   }
   return total;

@@ -87,8 +87,8 @@ float best_scale(const Row& row, int levels) {
 void put_quantised(std::string& out, const Eigen::MatrixXf& w, Encoding encoding, const std::string& name) {
   const int levels = encoding == Encoding::Int8 ? 127 : 7;
   const auto rows = static_cast<std::size_t>(w.rows()), cols = static_cast<std::size_t>(w.cols());
-  const bool half = encoding == Encoding::Int4Block32;
-  const std::size_t blocks = detail::scale_blocks(encoding, cols), span = half ? detail::kScaleBlock : cols;
+  const bool half = detail::block_scales(encoding);
+  const std::size_t blocks = detail::scale_blocks(encoding, cols), span = half ? detail::scale_block(encoding) : cols;
   std::vector<float> scales(rows * blocks);
   for (std::size_t b = 0; b < blocks; ++b) {
     for (std::size_t j = 0; j < rows; ++j) {
@@ -169,7 +169,8 @@ std::string compact_bytes(const Network& net, Encoding encoding) {
         break;
       case Encoding::Int8:
       case Encoding::Int4:
-      case Encoding::Int4Block32: put_quantised(out, layer.W, encoding, wk); break;
+      case Encoding::Int4Block32:
+      case Encoding::Int4Block64: put_quantised(out, layer.W, encoding, wk); break;
     }
   }
   put_u32(out, crc32(out));

@@ -14,7 +14,6 @@ import { FrameThrottle } from './throttle.js';
 import { LoadError, loadPredictor } from './model.js';
 import { registerServiceWorker } from './offline.js';
 import { View } from './view.js';
-import { Corrections } from './corrections.js';
 
 const LIVE_INTERVAL_MS = 100;
 const KEPT_TIMINGS = 1000;
@@ -26,8 +25,10 @@ const timings = {
 window.nnTimings = timings;
 
 const view = new View();
-// Learning from corrections: re-predict the canvas whenever the model changes.
-const corrections = new Corrections({ onAdapted: () => predict() });
+// Learning from corrections (corrections.js and what it imports): loaded once the page is
+// ready, so that it is not part of the first load; it re-predicts the canvas whenever the
+// model changes.
+let corrections = null;
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
@@ -47,14 +48,15 @@ function predict() {
   const start = performance.now();
   let result;
   try {
-    result = corrections.recall(pad.hasInk ? predictor.predict(pad.pixels()) : null);
+    result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
+    if (corrections) result = corrections.recall(result);
   } catch (err) {
     showError(err);
     return;
   }
   if (!result) {
     view.showEmpty();
-    corrections.offer(null);
+    corrections?.offer(null);
     return;
   }
   const ms = performance.now() - start; // read the pixels, normalise, forward pass
@@ -62,7 +64,7 @@ function predict() {
   timings.predictMs.push(ms);
   if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();
   view.showResult(result);
-  corrections.offer(result.input);
+  corrections?.offer(result.input);
   showTimings();
 }
 
@@ -70,7 +72,7 @@ function clear() {
   live.cancel();
   pad.clear();
   view.showEmpty();
-  corrections.offer(null);
+  corrections?.offer(null);
 }
 
 function showTimings() {
@@ -125,13 +127,24 @@ async function start() {
   view.setStatus('ready', 'Ready');
   showTimings();
   setReady(true);
-  corrections.start(predictor);
   if (pad.hasInk) predict(); // drawn while loading
+  startCorrections();
   registerServiceWorker({
     canReload: () => !pad.hasInk,
     // Short, so that the header keeps its one line on a phone and the canvas does not move.
     onUpdate: () => view.setStatus('ready', 'Updated: reload'),
   });
+}
+
+async function startCorrections() {
+  try {
+    const { Corrections } = await import('./corrections.js');
+    corrections = new Corrections({ onAdapted: () => predict() });
+    corrections.start(predictor);
+    if (pad.hasInk) predict(); // offer the correction buttons for what is on the canvas
+  } catch (err) {
+    console.error('learning from corrections is unavailable:', err);
+  }
 }
 
 start();

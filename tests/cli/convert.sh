@@ -13,7 +13,7 @@ evaluate() {  # evaluate MODEL [flags]: the trainer's report on data.csv
 reference=$(evaluate "$WORK/w.json")
 
 # Each encoding: a compact file that the trainer reads back (float32: the same report).
-for enc in float32 float16 int8 int4 int4-b32; do
+for enc in float32 float16 int8 int4 int4-b32 int4-b64; do
   out=$("$CONVERT" "$WORK/w.json" "$WORK/$enc.nnm" --encoding "$enc" --activation tanh) || fail "convert to $enc"
   [[ "$out" == "wrote $WORK/$enc.nnm: compact model, $enc, 784-16-10, tanh, 12730 parameters, "* ]] \
     || fail "$enc: unexpected summary: $out"
@@ -24,7 +24,8 @@ for enc in float32 float16 int8 int4 int4-b32; do
 done
 [[ "$(evaluate "$WORK/float32.nnm")" == "$reference" ]] || fail "float32: the report differs from the JSON's"
 size() { stat -c %s "$1"; }
-(( $(size "$WORK/int4.nnm") < $(size "$WORK/int4-b32.nnm") && $(size "$WORK/int4-b32.nnm") < $(size "$WORK/int8.nnm") \
+(( $(size "$WORK/int4.nnm") < $(size "$WORK/int4-b64.nnm") && $(size "$WORK/int4-b64.nnm") < $(size "$WORK/int4-b32.nnm") \
+   && $(size "$WORK/int4-b32.nnm") < $(size "$WORK/int8.nnm") \
    && $(size "$WORK/int8.nnm") < $(size "$WORK/float16.nnm") \
    && $(size "$WORK/float16.nnm") < $(size "$WORK/float32.nnm") )) || fail "sizes do not shrink with the encoding"
 "$CONVERT" "$WORK/w.json" "$WORK/default.nnm" --activation tanh >/dev/null
@@ -69,7 +70,7 @@ bad "malformed JSON" "$WORK/bad.json: invalid JSON" -- "$CONVERT" "$WORK/bad.jso
 bad "directory as input" "$WORK: is a directory" -- "$CONVERT" "$WORK" "$WORK/out.nnm"
 bad "activation mismatch" "$WORK/int8.nnm: the compact model's hidden activation is tanh, but re-lu was asked for" -- \
   "$CONVERT" "$WORK/int8.nnm" "$WORK/out.nnm" --activation re-lu
-bad "unknown encoding" "unknown encoding 'int3' (expected one of: float32, float16, int8, int4, int4-b32)" -- \
+bad "unknown encoding" "unknown encoding 'int3' (expected one of: float32, float16, int8, int4, int4-b32, int4-b64)" -- \
   "$CONVERT" "$WORK/w.json" "$WORK/out.nnm" --encoding int3
 echo '{"W0": [70000, 0.5], "b0": [0]}' > "$WORK/huge.json"
 bad "float16 overflow" "refusing to write float16: W0[0] = 70000.000000 is outside its range" -- \

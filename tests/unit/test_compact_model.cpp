@@ -25,7 +25,7 @@ using nn::Encoding;
 using nn::test::error_of;
 
 constexpr Encoding kEncodings[] = {Encoding::Float32, Encoding::Float16, Encoding::Int8, Encoding::Int4,
-                                   Encoding::Int4Block32};
+                                   Encoding::Int4Block32, Encoding::Int4Block64};
 
 // Weights of a trained network's magnitude: uniform in +-0.2, a few outliers, biases +-0.5.
 nn::Network random_network(std::vector<int> sizes, std::uint64_t seed,
@@ -119,6 +119,8 @@ TEST(CompactModel, FileSizesFollowTheEncoding) {
   EXPECT_EQ(nn::compact_bytes(net, Encoding::Int4).size(), header + 8 * units + weights / 2);
   const std::size_t blocks = 500 * 25 + 300 * 16 + 100 * 10 + 10 * 4;  // units x ceil(I / 32)
   EXPECT_EQ(nn::compact_bytes(net, Encoding::Int4Block32).size(), header + 4 * units + 2 * blocks + weights / 2);
+  const std::size_t blocks64 = 500 * 13 + 300 * 8 + 100 * 5 + 10 * 2;  // units x ceil(I / 64)
+  EXPECT_EQ(nn::compact_bytes(net, Encoding::Int4Block64).size(), header + 4 * units + 2 * blocks64 + weights / 2);
 }
 
 // Lossy encodings: float16 rounds each weight to 11 significant bits; int8 / int4 give
@@ -126,7 +128,7 @@ TEST(CompactModel, FileSizesFollowTheEncoding) {
 // each within half a step of the weight unless clipped. Biases stay float32.
 TEST(CompactModel, LossyEncodingsStayCloseToTheWeights) {
   const nn::Network net = random_network({70, 20, 10}, 4);
-  for (Encoding e : {Encoding::Float16, Encoding::Int8, Encoding::Int4, Encoding::Int4Block32}) {
+  for (Encoding e : {Encoding::Float16, Encoding::Int8, Encoding::Int4, Encoding::Int4Block32, Encoding::Int4Block64}) {
     SCOPED_TRACE(std::string(nn::encoding_name(e)));
     const nn::Network back = nn::parse_compact(nn::compact_bytes(net, e));
     for (std::size_t k = 0; k < net.layers().size(); ++k) {
@@ -145,7 +147,8 @@ TEST(CompactModel, LossyEncodingsStayCloseToTheWeights) {
           }
         } else {
           const int levels = e == Encoding::Int8 ? 127 : 7;
-          const std::size_t blocks = e == Encoding::Int4Block32 ? (static_cast<std::size_t>(w.cols()) + 31) / 32 : 1;
+          const std::size_t span = e == Encoding::Int4Block32 ? 32 : e == Encoding::Int4Block64 ? 64 : 0;
+          const std::size_t blocks = span ? (static_cast<std::size_t>(w.cols()) + span - 1) / span : 1;
           EXPECT_LE(values.size(), blocks * static_cast<std::size_t>(2 * levels + 1));
           EXPECT_LE(q.row(j).cwiseAbs().maxCoeff(), max * 1.001f);  // int4-b32: scales rounded to float16
           EXPECT_LE(mean_error, max / static_cast<float>(levels) / 2) << "unit " << j;  // at most half a step, on average
@@ -238,8 +241,9 @@ TEST_F(CompactRejects, HeaderFields) {
     return with_checksum(b);
   };
   EXPECT_EQ(parse_error(with(4, 2)), "m.nnm: byte 4: unsupported version 2 (this reader reads version 1)");
-  EXPECT_EQ(parse_error(with(6, 5)),
-            "m.nnm: byte 6: unknown encoding 5 (expected 0 float32, 1 float16, 2 int8, 3 int4 or 4 int4-b32)");
+  EXPECT_EQ(parse_error(with(6, 6)),
+            "m.nnm: byte 6: unknown encoding 6 (expected 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32 or 5 "
+            "int4-b64)");
   EXPECT_EQ(parse_error(with(7, 9)),
             "m.nnm: byte 7: unknown activation 9 (expected 0 re-lu, 1 sigmoid, 2 tanh, 3 linear or 4 leaky-re-lu)");
   EXPECT_EQ(parse_error(with(8, 1)), "m.nnm: byte 8: expected 2..64 layer sizes, got 1");

@@ -38,7 +38,7 @@ const SAME_FILE = 1e-5;   // wasm vs native, both reading the same .nnm
 // over the 10 probabilities, bounded on every image (float32, float16) or on 99 % of them (int8, int4:
 // an image between two digits may change its answer).
 const ENCODINGS = { float32: [1e-5, "every"], float16: [5e-3, "every"], int8: [2e-2, "99 %"], int4: [0.25, "99 %"],
-  "int4-b32": [0.25, "99 %"] };
+  "int4-b32": [0.25, "99 %"], "int4-b64": [0.25, "99 %"] };
 const PIXELS = 784;
 const INV_255 = Math.fround(1 / 255);
 

@@ -22,5 +22,5 @@ scripts/replay_sample.sh "$NN_TEST_SITE/assets/replay.csv.gz"
 # the JSON stays beside it for the Node suites. Then the service worker's version is
 # stamped again, so that it covers the model.
 "$BUILD_DIR/trainer/nn-convert" "$NN_TEST_SITE/assets/my_weights.json" "$NN_TEST_SITE/assets/model.nnm" \
-  --encoding int4-b32 >/dev/null
+  --encoding int4-b64 >/dev/null
 cmake -DSITE_DIR="$NN_TEST_SITE" -DTEMPLATE="$SOURCE_DIR/site/sw.js" -P "$SOURCE_DIR/cmake/SiteManifest.cmake"

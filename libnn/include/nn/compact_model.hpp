@@ -4,15 +4,16 @@
 //   offset  bytes  field
 //   0       4      magic 89 4E 4E 4D ("\x89NNM"; the first byte is never text)
 //   4       2      version, u16 = 1
-//   6       1      encoding of the weights: 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32
+//   6       1      encoding of the weights: 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32,
+//                  5 int4-b64
 //   7       1      hidden activation: 0 re-lu, 1 sigmoid, 2 tanh, 3 linear, 4 leaky-re-lu
 //   8       4      n = number of layer sizes, u32, 2..64
 //   12      4n     the sizes s_0 .. s_{n-1}, u32 each, 1..2^24 (e.g. 784 500 300 100 10)
 //   then, for each layer k (I = s_k inputs, O = s_{k+1} outputs):
 //           4 O    biases b_k, float32
 //           4 O    int8 and int4 only: scales, float32, one per output unit j (finite, >= 0)
-//           2 O B  int4-b32 only: scales, float16, one per block b of 32 inputs and unit j, at
-//                  index b O + j (B = ceil(I / 32); finite, >= 0)
+//           2 O B  int4-b32 / int4-b64 only: scales, float16, one per block b of 32 / 64
+//                  inputs and unit j, at index b O + j (B = ceil(I / 32 or 64); finite, >= 0)
 //           ...    weights W_k in the JSON's order, element (i, j) at index i O + j:
 //                  float32  4 I O bytes
 //                  float16  2 I O bytes (IEEE binary16, finite)
@@ -21,6 +22,7 @@
 //                           byte (even index in the low nibble; an unused last nibble is 0),
 //                           weight = q * scale_j
 //                  int4-b32 the same codes; weight (i, j) = q * scale_(i / 32) O + j
+//                  int4-b64 the same with blocks of 64: q * scale_(i / 64) O + j
 //   end-4   4      CRC-32 (as zlib and PNG compute it) of every byte before it
 //
 // The reader is strict: a short or long file, a wrong magic, version, encoding or
@@ -40,9 +42,9 @@
 
 namespace nn {
 
-enum class Encoding : std::uint8_t { Float32 = 0, Float16 = 1, Int8 = 2, Int4 = 3, Int4Block32 = 4 };
+enum class Encoding : std::uint8_t { Float32 = 0, Float16 = 1, Int8 = 2, Int4 = 3, Int4Block32 = 4, Int4Block64 = 5 };
 
-// "float32", "float16", "int8", "int4", "int4-b32"; parse_encoding throws nn::Error naming them.
+// "float32", "float16", "int8", "int4", "int4-b32", "int4-b64"; parse_encoding throws nn::Error naming them.
 Encoding parse_encoding(std::string_view name);
 std::string_view encoding_name(Encoding e);
 std::vector<std::string> encoding_names();
