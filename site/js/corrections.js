@@ -9,7 +9,6 @@
 // #learned[data-count][data-state]: state "shipped" (no drawings), "adapting", "adapted"
 // or "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
 
-import { MODEL_URL } from './model.js';
 import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
 import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
 
@@ -135,7 +134,9 @@ export class Corrections {
       this.worker.onmessage = (e) => this.#adapted(e.data);
       this.worker.onerror = (e) => this.#show('error', `The learner stopped: ${e.message ?? 'worker error'}`);
       this.worker.postMessage({
-        type: 'init', moduleUrl: TRAIN_MODULE_URL.href, modelUrl: MODEL_URL.href, sampleUrl: SAMPLE_URL.href,
+        type: 'init', moduleUrl: TRAIN_MODULE_URL.href, sampleUrl: SAMPLE_URL.href,
+        // the model the page loaded (model.nnm, or the weights JSON a site may have instead)
+        modelUrl: new URL(this.predictor.loadTimings.modelUrl, document.baseURI).href,
       });
     }
     this.lastId += 1;
