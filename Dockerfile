@@ -18,19 +18,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# The trainer, and the model converter when the project has one (site models in .nnm).
-RUN cmake --preset release -DNN_BUILD_TESTS=OFF \
- && cmake --build --preset release --target trainer \
- && if cmake --build --preset release --target help | grep -q '^nn-convert:'; then \
-      cmake --build --preset release --target nn-convert; fi
+# The trainer, the model converter (site models in .nnm) and mnist-to-csv (the replay sample).
+RUN cmake --preset release -DNN_BUILD_TESTS=OFF -DNN_BUILD_BENCH=OFF \
+ && cmake --build --preset release --target trainer nn-convert mnist-to-csv
 RUN models=$(ls site/assets/*.json site/assets/*.nnm 2>/dev/null || true); \
     if [ -n "$models" ]; then \
       echo "using the model in the build context:" $models; \
     else \
-      scripts/get_mnist.sh data/mnist && scripts/train_page_model.sh site/assets/my_weights.json; \
+      scripts/get_mnist.sh data/mnist && scripts/train_page_model.sh site/assets; \
     fi \
- && if [ -x build/release/trainer/nn-convert ] && [ -f site/assets/my_weights.json ] \
-       && [ ! -f site/assets/model.nnm ]; then \
+ && if [ -f site/assets/my_weights.json ] && [ ! -f site/assets/model.nnm ]; then \
       build/release/trainer/nn-convert site/assets/my_weights.json site/assets/model.nnm --encoding int4-b64; fi
 # build/wasm/site: the page, its scripts, the module and whatever models site/assets holds.
 RUN cmake --preset wasm && cmake --build --preset wasm
