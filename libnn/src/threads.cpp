@@ -1,6 +1,7 @@
 #include "nn/threads.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <string>
@@ -30,11 +31,7 @@ void use_threads(int n) {
 #endif
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
+constexpr double kUnmeasured = std::numeric_limits<double>::infinity();
 
 // Training's state: fixed by set_threads(n >= 1), else adapting (chooser set).
 struct State {
@@ -81,82 +78,107 @@ int threads() {
 #endif
 }
 
-ThreadChooser::ThreadChooser(int max_threads, int probe, int hold, int max_hold)
-    : probe_(std::max(1, probe)),
+ThreadChooser::ThreadChooser(int max_threads, int probe, int hold, int max_hold, double probe_share)
+    : probe_share_(probe_share),
+      probe_(std::max(1, probe)),
       hold_(std::max(1, hold)),
       max_hold_(std::max(hold_, max_hold)),
       current_hold_(hold_),
       choice_(std::max(1, max_threads)) {
-  for (int n : {choice_, choice_ - 1, 1}) {
+  for (int n : {choice_, choice_ - 1, choice_ / 2, 1}) {
     if (n >= 1 && std::find(candidates_.begin(), candidates_.end(), n) == candidates_.end()) candidates_.push_back(n);
   }
-  times_.resize(candidates_.size());
+  mean_.assign(candidates_.size(), kUnmeasured);
   // The first probe starts with one thread: on a busy machine a batch on several can
   // take ten times as long, and one such batch is then enough to rule them out.
   choice_ = 1;
-  if (candidates_.size() > 1) start_probe();  // one candidate: nothing to probe
+  if (candidates_.size() > 1) start_probe(kUnmeasured);  // one candidate: nothing to probe
 }
 
 int ThreadChooser::next() const { return probing_ < order_.size() ? candidates_[order_[probing_]] : choice_; }
 
-void ThreadChooser::start_probe() {
-  // The current choice first: the others are then cut short when clearly slower.
+std::size_t ThreadChooser::index_of(int threads) const {
+  return static_cast<std::size_t>(std::find(candidates_.begin(), candidates_.end(), threads) - candidates_.begin());
+}
+
+void ThreadChooser::start_probe(double held_mean) {
+  // The held choice comes with its estimate from the hold; unmeasured (the first probe),
+  // it runs first. The others are then cut short when they cannot beat it.
+  std::fill(mean_.begin(), mean_.end(), kUnmeasured);
   order_.clear();
-  const auto held = static_cast<std::size_t>(std::find(candidates_.begin(), candidates_.end(), choice_) - candidates_.begin());
-  order_.push_back(held);
+  const std::size_t held = index_of(choice_);
+  if (held_mean == kUnmeasured) {
+    order_.push_back(held);
+  } else {
+    mean_[held] = held_mean;
+  }
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
     if (i != held) order_.push_back(i);
   }
-  for (auto& t : times_) t.clear();
   probing_ = 0;
-  best_median_ = std::numeric_limits<double>::infinity();
+  sum_ = 0;
+  count_ = 0;
+  probe_sum_ = 0;
+  probe_count_ = 0;
 }
 
 void ThreadChooser::record(double seconds) {
   if (candidates_.size() == 1) return;
   if (probing_ < order_.size()) {
-    std::vector<double>& t = times_[order_[probing_]];
-    t.push_back(seconds);
-    // One batch over twice the best median so far is enough to rule a candidate out:
-    // under load a slow candidate can take several times as long, so probing it in
-    // full would cost more than adapting gains.
-    const bool ruled_out = probing_ > 0 && seconds > 2 * best_median_;
-    if (ruled_out || static_cast<int>(t.size()) == probe_) {
-      if (!ruled_out) best_median_ = std::min(best_median_, median(t));
+    sum_ += seconds;
+    ++count_;
+    probe_sum_ += seconds;
+    ++probe_count_;
+    // Over the best mean times the window, this candidate's mean can no longer be lower.
+    const double best = *std::min_element(mean_.begin(), mean_.end());
+    if (count_ == probe_ || sum_ > best * probe_) {
+      mean_[order_[probing_]] = sum_ / count_;
+      sum_ = 0;
+      count_ = 0;
       if (++probing_ == order_.size()) decide();
     }
     return;
   }
-  // While holding, the last few batches are watched: when the load changes so that
-  // the choice becomes clearly slower than the runner-up was, look again at once
-  // instead of paying for the whole hold.
-  recent_[static_cast<std::size_t>(held_) % recent_.size()] = seconds;
+  hold_sum_ += seconds;
   ++held_;
-  const bool gone_slow = held_ >= static_cast<int>(recent_.size()) &&
-                         median(std::vector<double>(recent_.begin(), recent_.end())) > 1.5 * runner_up_;
-  if (gone_slow) current_hold_ = hold_;
-  if (gone_slow || held_ >= current_hold_) {  // time to look again
-    held_ = 0;
-    start_probe();
+  run_sum_ += seconds;
+  if (++run_count_ < probe_) {
+    if (held_ >= current_hold_) start_probe(hold_sum_ / held_);  // time to look again
+    return;
+  }
+  // A whole run of the hold is as long as a probe: clearly slower than the runner-up
+  // was, the load has changed, so look again now instead of paying for the whole hold.
+  const double run_mean = run_sum_ / run_count_;
+  run_sum_ = 0;
+  run_count_ = 0;
+  if (run_mean > 1.25 * runner_up_) {
+    current_hold_ = hold_;
+    start_probe(run_mean);
+  } else if (held_ >= current_hold_) {
+    start_probe(hold_sum_ / held_);
   }
 }
 
 void ThreadChooser::decide() {
-  std::size_t best = order_[0];
-  double best_time = median(times_[best]);
+  const auto best = static_cast<std::size_t>(std::min_element(mean_.begin(), mean_.end()) - mean_.begin());
+  runner_up_ = kUnmeasured;
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    if (times_[i].empty()) continue;
-    const double t = median(times_[i]);
-    if (t < best_time) best = i, best_time = t;
-  }
-  runner_up_ = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    if (i != best && !times_[i].empty()) runner_up_ = std::min(runner_up_, median(times_[i]));
+    if (i != best) runner_up_ = std::min(runner_up_, mean_[i]);
   }
   const int previous = choice_;
   choice_ = candidates_[best];
   current_hold_ = decided_ && choice_ == previous ? std::min(current_hold_ * 2, max_hold_) : hold_;
+  // What this probe cost beyond running the choice throughout: hold long enough that
+  // probing takes at most probe_share of the time. (Beside a busy program the first
+  // batch on more threads can take 60 times a normal one, while they wake up.)
+  const double extra = probe_sum_ - probe_count_ * mean_[best];
+  const double needed = std::ceil(extra / (probe_share_ * mean_[best]));
+  if (needed > current_hold_) current_hold_ = static_cast<int>(std::min<double>(needed, max_hold_));
   decided_ = true;
+  hold_sum_ = 0;
+  held_ = 0;
+  run_sum_ = 0;
+  run_count_ = 0;
 }
 
 namespace detail {

@@ -6,9 +6,9 @@
 // it while training: the threads of a step wait for each other at a barrier per
 // layer, so on a machine whose cores are taken by other programs a descheduled thread
 // holds the others up, and two threads ran 2-3x slower than one. Every few hundred
-// batches training times a few batches on each candidate count (all threads, one
-// fewer, one) and keeps the fastest. Results are byte-identical for any thread count,
-// so adapting changes only the speed.
+// batches training times a run of batches on each candidate count (all threads, one
+// fewer, half, one) and keeps the one with the lowest mean. Results are byte-identical
+// for any thread count, so adapting changes only the speed.
 #pragma once
 
 #include <array>
@@ -23,38 +23,54 @@ void set_threads(int n);
 int threads();
 
 // The decision: which thread count the next batch runs on, from the measured times of
-// earlier batches. Probes each candidate for `probe` batches (the median decides, so a
-// batch slowed by something else does not), the current choice first (one thread at
-// the start); another
-// candidate is dropped after one batch over twice the best median so far. Then it holds
-// the fastest for `hold` batches,
-// doubling the hold up to `max_hold` while the choice stays the same (so a quiet
-// machine probes rarely) and going back to `hold` when it changes. While holding, the
-// median of the last 4 batches over 1.5x the runner-up's probe median (the load has
-// changed) starts a new probe at once.
+// earlier batches. What a thread count costs is its mean batch time over a window of
+// batches, not its typical batch: beside another busy program two threads run most
+// batches faster than one, but every few batches the scheduler takes a core away for a
+// time slice and the barrier waits for it (batches of 0.8 ms, then one of 5 ms, then
+// now and then one of 60 ms), so the median picks the slower setting.
+//
+// A probe runs each candidate for `probe` batches, the current choice first (one thread
+// at the start); a candidate is dropped as soon as its total is over the best mean so
+// far times `probe` (it can no longer win). Then it holds the fastest for `hold`
+// batches, doubling the hold up to `max_hold` while the choice stays the same (so a
+// quiet machine probes rarely) and going back to `hold` when it changes; and at least
+// long enough (up to `max_hold`) that the probe's cost, the time its batches took
+// beyond the choice's mean, is `probe_share` of the hold's time. The choice's
+// estimate at the next probe is its mean over the whole hold; while holding, each run of
+// `probe` batches whose mean is over 1.25x the runner-up's (the load has changed)
+// starts a new probe at once, with that run as the choice's estimate.
 class ThreadChooser {
  public:
-  explicit ThreadChooser(int max_threads, int probe = 4, int hold = 100, int max_hold = 1600);
+  explicit ThreadChooser(int max_threads, int probe = 16, int hold = 200, int max_hold = 3200,
+                         double probe_share = 0.02);
 
   int next() const;              // threads for the next batch
   void record(double seconds);   // how long that batch took
+  // max, max - 1, max / 2, 1 (without repeats): a busy core or half of them taken
   const std::vector<int>& candidates() const { return candidates_; }
 
  private:
-  void start_probe();
+  void start_probe(double held_mean);  // held_mean: the choice's estimate, or infinity to run it first
   void decide();
+  std::size_t index_of(int threads) const;
 
-  std::vector<int> candidates_;        // max, max - 1, 1 (without repeats)
-  std::vector<std::vector<double>> times_;  // per candidate, this probe's batch times (s)
+  std::vector<int> candidates_;
+  std::vector<double> mean_;           // per candidate, its mean batch time in this probe (s); inf: not run
+  double probe_share_;
   int probe_, hold_, max_hold_, current_hold_;
-  std::vector<std::size_t> order_;     // candidates in the order this probe tries them
+  std::vector<std::size_t> order_;     // candidates this probe runs, in order
   std::size_t probing_ = 0;            // position in order_, or order_.size() when holding
-  double best_median_ = 0;             // the best median of this probe so far (s)
+  double sum_ = 0;                     // the candidate being probed: its batches' total (s)
+  int count_ = 0;                      //   and their number
+  double probe_sum_ = 0;               // this probe's batches, all candidates: total (s)
+  int probe_count_ = 0;                //   and their number
   int choice_;                         // held thread count
-  int held_ = 0;                       // batches run on the choice so far
   bool decided_ = false;               // a probe has finished
-  double runner_up_ = 0;               // the second-best median of the last probe (s)
-  std::array<double, 4> recent_{};     // the last batch times while holding (s)
+  double runner_up_ = 0;               // the second-best mean of the last probe (s)
+  double hold_sum_ = 0;                // the hold so far: total (s)
+  int held_ = 0;                       //   and batches
+  double run_sum_ = 0;                 // the current run of `probe` batches in the hold: total (s)
+  int run_count_ = 0;                  //   and batches
 };
 
 namespace detail {
