@@ -14,6 +14,10 @@
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
 //        [--seed S] [--digits N] [--later N] [--corrections N] [--mnist-test N] [--json]
+//        [--recipe JSON]
+//
+// --recipe tries another way of adapting: a JSON object merged over adapt.js's RECIPE
+// (its "fit" merged over RECIPE.fit), e.g. --recipe '{"replay": 512, "fit": {"epochs": 2}}'.
 //
 // Environment: MNIST_DIR (default data/mnist): train-* (the people's digits) and t10k-*.
 "use strict";
@@ -32,7 +36,7 @@ const PIXELS = SIDE * SIDE;
 function parseArgs(argv) {
   const args = {
     weights: null, sample: null, site: path.join(ROOT, "build/wasm/site"), people: 20, seed: 1,
-    digits: 400, later: 200, corrections: 50, mnistTest: 10000, json: false,
+    digits: 400, later: 200, corrections: 50, mnistTest: 10000, json: false, recipe: adaptJs.RECIPE,
   };
   const numeric = { people: 1, seed: 0, digits: 1, later: 1, corrections: 1, mnistTest: 1 };
   for (let i = 0; i < argv.length; ++i) {
@@ -46,7 +50,9 @@ function parseArgs(argv) {
     }
     if (!(key in args) || i + 1 >= argv.length) throw new Error(`unknown argument or missing value: '${flag}' (see --help)`);
     const value = argv[++i];
-    if (key in numeric) {
+    if (key === "recipe") {
+      args.recipe = mergeRecipe(adaptJs.RECIPE, value);
+    } else if (key in numeric) {
       const v = Number(value);
       if (!Number.isInteger(v) || v < numeric[key]) throw new Error(`${flag}: expected an integer >= ${numeric[key]}, got '${value}'`);
       args[key] = v;
@@ -56,6 +62,19 @@ function parseArgs(argv) {
   }
   if (!args.weights || !args.sample) throw new Error("--weights FILE and --sample FILE are required (see --help)");
   return args;
+}
+
+function mergeRecipe(base, json) {
+  let over;
+  try {
+    over = JSON.parse(json);
+  } catch (err) {
+    throw new Error(`--recipe: not JSON: ${err.message}`);
+  }
+  for (const key of Object.keys(over)) {
+    if (!(key in base)) throw new Error(`--recipe: unknown key '${key}', expected one of ${Object.keys(base).join(", ")}`);
+  }
+  return { ...base, ...over, fit: { ...base.fit, ...(over.fit || {}) } };
 }
 
 const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
@@ -78,9 +97,10 @@ function normalisedTestSet(nn, dir, count) {
   return set;
 }
 
-function accuracy(model, set) {
+// Read as the page reads: the network's guess, blended with the memory of corrected drawings.
+function accuracy(model, set, drawings = []) {
   let right = 0;
-  for (const [input, label] of set) right += argmax(model.predict(input)) === label;
+  for (const [input, label] of set) right += argmax(adaptJs.withMemory(model.predict(input), drawings, input)) === label;
   return right / set.length;
 }
 
@@ -128,7 +148,7 @@ async function main() {
       if (argmax(adaptJs.withMemory(model.predict(input), drawings, input)) === label) continue;
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
-      adaptJs.adapt(model, shippedParameters, drawings, sample);
+      adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe);
       times.push(performance.now() - t0);
       reread += argmax(model.predict(input)) === label;  // the corrected drawing, by the network alone
     }
@@ -140,7 +160,7 @@ async function main() {
     }
     rows.push({
       person: p, style: describeStyle(style), drawn, corrections: drawings.length, reread,
-      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(model, testSet),
+      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(model, testSet, drawings),
       msMean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
       msLast: times.length ? times[times.length - 1] : 0,
     });
@@ -169,7 +189,7 @@ async function main() {
     people_at_max_corrections: at50.length,
     ms_per_correction: sum((r) => r.msMean * r.corrections) / Math.max(1, corrections),
     ms_at_max_corrections: at50.length ? at50.reduce((a, r) => a + r.msLast, 0) / at50.length : null,
-    recipe: adaptJs.RECIPE,
+    recipe: args.recipe,
   };
   if (args.json) {
     console.log(JSON.stringify({ summary, rows }));

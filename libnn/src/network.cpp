@@ -7,6 +7,29 @@
 namespace nn {
 namespace {
 
+// The bounds of network.hpp, before anything is allocated.
+void check_shape(const std::vector<int>& sizes) {
+  if (sizes.size() < 2) {
+    throw Error("a network needs at least 2 layer sizes (inputs and outputs), got " +
+                std::to_string(sizes.size()));
+  }
+  for (int s : sizes) {
+    if (s <= 0) throw Error("layer sizes must be positive, got " + std::to_string(s));
+    if (s > kMaxLayerSize) {
+      throw Error("a layer of " + std::to_string(s) + " units is larger than the limit of " +
+                  std::to_string(kMaxLayerSize));
+    }
+  }
+  std::int64_t parameters = 0;  // stops past the limit: no overflow
+  for (std::size_t k = 0; k + 1 < sizes.size() && parameters <= kMaxParameters; ++k) {
+    parameters += std::int64_t{sizes[k + 1]} * (sizes[k] + 1);
+  }
+  if (parameters > kMaxParameters) {
+    throw Error("a network of more than " + std::to_string(kMaxParameters) +
+                " parameters (1 GiB of floats) is larger than the limit");
+  }
+}
+
 std::vector<int> sizes_of(const std::vector<Layer>& layers) {
   if (layers.empty()) throw Error("a network needs at least one layer");
   std::vector<int> sizes{static_cast<int>(layers.front().W.cols())};
@@ -22,6 +45,7 @@ std::vector<int> sizes_of(const std::vector<Layer>& layers) {
     }
     sizes.push_back(static_cast<int>(l.W.rows()));
   }
+  check_shape(sizes);
   return sizes;
 }
 
@@ -29,13 +53,7 @@ std::vector<int> sizes_of(const std::vector<Layer>& layers) {
 
 Network::Network(std::vector<int> sizes, Activation activation)
     : sizes_(std::move(sizes)), activation_(activation) {
-  if (sizes_.size() < 2) {
-    throw Error("a network needs at least 2 layer sizes (inputs and outputs), got " +
-                std::to_string(sizes_.size()));
-  }
-  for (int s : sizes_) {
-    if (s <= 0) throw Error("layer sizes must be positive, got " + std::to_string(s));
-  }
+  check_shape(sizes_);
   for (std::size_t k = 0; k + 1 < sizes_.size(); ++k) {
     layers_.push_back({Eigen::MatrixXf::Zero(sizes_[k + 1], sizes_[k]),
                        Eigen::VectorXf::Zero(sizes_[k + 1])});

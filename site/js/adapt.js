@@ -29,6 +29,7 @@
   const RECIPE = Object.freeze({
     copies: 4,    // each corrected drawing, this many times per epoch
     replay: 256,  // MNIST digits mixed in, drawn afresh from the sample for each adaptation
+    guard: 0,     // per corrected drawing, MNIST digits of the class the shipped model read it as
     fit: Object.freeze({
       learningRate: 0.0005,
       batchSize: 16,
@@ -39,6 +40,8 @@
       }),
     }),
   });
+
+  const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
 
   // mulberry32: a small seeded PRNG, uniform in [0, 1).
   function mulberry32(seed) {
@@ -84,9 +87,10 @@
    * digits of the sample chosen by a PRNG seeded with the number of drawings.
    * @returns {{inputs: Float32Array, labels: Uint8Array}} inputs n x 784 in [0, 1]
    */
-  function trainingSet(drawings, sample, recipe = RECIPE) {
+  function trainingSet(drawings, sample, recipe = RECIPE, readAs = []) {
     const sampleSize = sample.labels.length;
-    const n = drawings.length * recipe.copies + recipe.replay;
+    const guarded = readAs.filter((c, i) => c !== drawings[i].label);
+    const n = drawings.length * recipe.copies + recipe.replay + guarded.length * recipe.guard;
     const inputs = new Float32Array(n * PIXELS);
     const labels = new Uint8Array(n);
     let row = 0;
@@ -102,7 +106,17 @@
       const j = Math.floor(rand() * sampleSize);
       put(sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), sample.labels[j]);
     }
-    return { inputs, labels };
+    if (guarded.length && recipe.guard) {
+      const byClass = Array.from({ length: 10 }, () => []);
+      sample.labels.forEach((label, j) => byClass[label].push(j));
+      for (const c of guarded) {
+        for (let g = 0; g < recipe.guard && byClass[c].length; g++) {
+          const j = byClass[c][Math.floor(rand() * byClass[c].length)];
+          put(sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), c);
+        }
+      }
+    }
+    return { inputs: inputs.subarray(0, row * PIXELS), labels: labels.subarray(0, row) };
   }
 
   /**
@@ -112,7 +126,8 @@
   function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE) {
     model.setParameters(shippedParameters);
     if (drawings.length === 0) return;
-    const { inputs, labels } = trainingSet(drawings, sample, recipe);
+    const readAs = recipe.guard ? drawings.map((d) => argmax(model.predict(Float32Array.from(d.pixels, (v) => v / 255)))) : [];
+    const { inputs, labels } = trainingSet(drawings, sample, recipe, readAs);
     model.fit(inputs, labels, { ...recipe.fit, seed: drawings.length });
   }
 

@@ -27,6 +27,7 @@ expect_error "unknown initialization" "unknown initialization 'he'" -- "$TRAINER
 expect_error "first size != pixels" "first layer size is 100 but $WORK/a.csv has 784 pixels per sample" -- "$TRAINER" --train-path "$WORK/a.csv" --validation-path "$WORK/a.csv" --network-structure 100 10 --num-epochs 1
 expect_error "last size != classes" "last layer size is 9 but there are 10 classes" -- "$TRAINER" --train-path "$WORK/a.csv" --validation-path "$WORK/a.csv" --network-structure 784 9 --num-epochs 1
 expect_error "zero layer size" "layer sizes must be positive" -- "$TRAINER" --train-path "$WORK/a.csv" --validation-path "$WORK/a.csv" --network-structure 784 0 10
+expect_error "huge layer" "a layer of 1000000 units is larger than the limit of 65536" -- "$TRAINER" --train-path "$WORK/a.csv" --validation-path "$WORK/a.csv" --network-structure 784 1000000 10
 expect_error "momentum 1" "momentum must be in [0, 1), got 1" -- "$TRAINER" "${base[@]}" --momentum 1
 expect_error "lr decay 0" "the learning-rate decay must be in (0, 1], got 0" -- "$TRAINER" "${base[@]}" --lr-decay 0
 expect_error "negative weight decay" "weight decay must be 0 or more" -- "$TRAINER" "${base[@]}" --weight-decay -1

@@ -94,6 +94,13 @@ TEST(Network, RejectsBadShapes) {
               HasSubstr("at least 2 layer sizes"));
   EXPECT_THAT(nn::test::error_of([] { nn::Network(std::vector<int>{784, 0, 10}, nn::Activation::ReLU); }),
               HasSubstr("positive, got 0"));
+  // Past the bounds: refused before the weights are allocated (these would take 16 GiB
+  // and 4 GiB, and throw std::bad_alloc or worse if they were).
+  EXPECT_THAT(nn::test::error_of([] { nn::Network(std::vector<int>{784, 65537, 10}, nn::Activation::ReLU); }),
+              HasSubstr("a layer of 65537 units is larger than the limit of 65536"));
+  EXPECT_THAT(nn::test::error_of([] { nn::Network(std::vector<int>{65536, 65536, 10}, nn::Activation::ReLU); }),
+              HasSubstr("more than 268435456 parameters"));
+  EXPECT_NO_THROW(nn::Network(std::vector<int>{784, 65536, 10}, nn::Activation::ReLU));
 
   // Layers that do not chain: layer 1 takes 4 inputs, layer 0 gives 3.
   nn::Layer a{Eigen::MatrixXf::Zero(3, 2), Eigen::VectorXf::Zero(3)};

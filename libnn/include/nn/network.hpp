@@ -8,6 +8,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <vector>
 
 #include "nn/activation.hpp"
@@ -19,9 +20,16 @@ struct Layer {
   Eigen::VectorXf b;  // O
 };
 
+// Bounds on a network's shape, checked before anything is allocated: a layer of at most
+// 65,536 units, and at most 2^28 parameters in all (1 GiB of floats, the size of the
+// largest weights file read).
+inline constexpr int kMaxLayerSize = 1 << 16;
+inline constexpr std::int64_t kMaxParameters = std::int64_t{1} << 28;
+
 class Network {
  public:
-  // sizes: at least two, all positive, e.g. {784, 500, 300, 100, 10}. Weights start at zero.
+  // sizes: at least two, each 1..kMaxLayerSize, e.g. {784, 500, 300, 100, 10}, with at
+  // most kMaxParameters weights and biases. Weights start at zero.
   Network(std::vector<int> sizes, Activation activation);
   // From existing layers (checked to chain: each layer's I is the previous O).
   Network(std::vector<Layer> layers, Activation activation);
