@@ -7,9 +7,11 @@
 //
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then their next --later drawings, read by the shipped model
-// and by the adapted one (not learning any more). Prints, per person and in total: the
-// error on those later drawings without and with corrections, the adapted model's accuracy
-// on MNIST's test set (normalised as the page normalises drawings) against the shipped
+// and as the page reads once adapted (adapt.js, read: the adapted and the shipped
+// networks mixed by the distance to the corrected drawings, and the memory; not
+// learning any more). Prints, per person and in total: the
+// error on those later drawings without and with corrections, the page's accuracy after
+// adapting (read the same way) on MNIST's test set (normalised as the page normalises drawings) against the shipped
 // model's, and the time of each adaptation (WebAssembly, one thread).
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
@@ -17,7 +19,7 @@
 //        [--recipe JSON]
 //
 // --recipe tries another way of adapting: a JSON object merged over adapt.js's RECIPE
-// (its "fit" merged over RECIPE.fit), e.g. --recipe '{"replay": 512, "fit": {"epochs": 2}}'.
+// (its "fit" and "read" merged over RECIPE's), e.g. --recipe '{"replay": 512, "fit": {"epochs": 2}}'.
 //
 // Environment: MNIST_DIR (default data/mnist): train-* (the people's digits) and t10k-*.
 "use strict";
@@ -74,7 +76,7 @@ function mergeRecipe(base, json) {
   for (const key of Object.keys(over)) {
     if (!(key in base)) throw new Error(`--recipe: unknown key '${key}', expected one of ${Object.keys(base).join(", ")}`);
   }
-  return { ...base, ...over, fit: { ...base.fit, ...(over.fit || {}) } };
+  return { ...base, ...over, fit: { ...base.fit, ...(over.fit || {}) }, read: { ...base.read, ...(over.read || {}) } };
 }
 
 const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
@@ -97,10 +99,13 @@ function normalisedTestSet(nn, dir, count) {
   return set;
 }
 
-// Read as the page reads: the network's guess, blended with the memory of corrected drawings.
-function accuracy(model, set, drawings = []) {
+// The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
+const pageRead = (shipped, model, drawings, input, recipe) =>
+  argmax(adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, recipe));
+
+function accuracy(shipped, model, set, drawings = [], recipe = adaptJs.RECIPE) {
   let right = 0;
-  for (const [input, label] of set) right += argmax(adaptJs.withMemory(model.predict(input), drawings, input)) === label;
+  for (const [input, label] of set) right += pageRead(shipped, model, drawings, input, recipe) === label;
   return right / set.length;
 }
 
@@ -121,7 +126,7 @@ async function main() {
     (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
     args.sample);
   const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
-  const shippedMnist = accuracy(shipped, testSet);
+  const shippedMnist = accuracy(shipped, shipped, testSet);
 
   const canvas = new Uint8ClampedArray(CANVAS * CANVAS * 4);
   const rows = [];
@@ -145,7 +150,7 @@ async function main() {
     while (drawn < args.digits && drawings.length < args.corrections) {
       const [input, label] = draw();
       ++drawn;
-      if (argmax(adaptJs.withMemory(model.predict(input), drawings, input)) === label) continue;
+      if (pageRead(shipped, model, drawings, input, args.recipe) === label) continue;
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
       adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe);
@@ -156,11 +161,11 @@ async function main() {
     for (let n = 0; n < args.later; ++n) {
       const [input, label] = draw();
       wrongShipped += argmax(shipped.predict(input)) !== label;
-      wrongAdapted += argmax(adaptJs.withMemory(model.predict(input), drawings, input)) !== label;
+      wrongAdapted += pageRead(shipped, model, drawings, input, args.recipe) !== label;
     }
     rows.push({
       person: p, style: describeStyle(style), drawn, corrections: drawings.length, reread,
-      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(model, testSet, drawings),
+      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(shipped, model, testSet, drawings, args.recipe),
       msMean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
       msLast: times.length ? times[times.length - 1] : 0,
     });

@@ -28,6 +28,7 @@ export class Corrections {
     this.modelBtn = doc.getElementById('downloadModelBtn');
     this.predictor = null;
     this.shipped = null;      // the shipped model's parameters (Float32Array)
+    this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
     this.store = null;
     this.drawings = [];       // [{pixels: Uint8Array(784), label}], oldest first
     this.input = null;        // the input of the guess on screen (Float32Array(784)) or null
@@ -60,6 +61,7 @@ export class Corrections {
   async start(predictor) {
     this.predictor = predictor;
     this.shipped = predictor.model.parameters();
+    this.shippedModel = predictor.shippedCopy();
     try {
       this.store = await DrawingStore.open();
       this.drawings = await this.store.all();
@@ -73,12 +75,14 @@ export class Corrections {
   }
 
   /**
-   * A guess of the (adapted) network, read with the memory of corrected drawings
-   * (adapt.js, withMemory): the same result with possibly blended probabilities.
+   * A guess of the (adapted) network, read as adapt.js reads once it has learned: mixed
+   * with the shipped model's by the distance to the corrected drawings, then the memory.
+   * The same result with the page's probabilities.
    */
-  recall(result) {
-    if (!result || !this.drawings.length) return result;
-    return { ...result, probabilities: self.nnAdapt.withMemory(result.probabilities, this.drawings, result.input) };
+  read(result) {
+    if (!result || !this.drawings.length || !this.shippedModel) return result;
+    const shipped = this.shippedModel.predict(result.input);
+    return { ...result, probabilities: self.nnAdapt.read(shipped, result.probabilities, this.drawings, result.input) };
   }
 
   /** The guess on screen changed: its network input, or null when there is none. */

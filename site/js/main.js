@@ -49,7 +49,7 @@ function predict() {
   let result;
   try {
     result = pad.hasInk ? predictor.predict(pad.pixels()) : null;
-    if (corrections) result = corrections.recall(result);
+    if (corrections) result = corrections.read(result);
   } catch (err) {
     showError(err);
     return;

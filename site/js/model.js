@@ -145,7 +145,7 @@ export async function loadPredictor(modelUrls = MODEL_URLS) {
   const Module = moduleResult.value;
   const { url, bytes } = modelResult.value;
   const model = await timed('nn:parse', async () => parseModel(Module, bytes, url));
-  return new Predictor(Module, model, {
+  return new Predictor(Module, model, bytes, {
     moduleMs: measured('nn:module'),
     fetchMs: measured('nn:fetch'),
     parseMs: measured('nn:parse'),
@@ -157,10 +157,16 @@ export async function loadPredictor(modelUrls = MODEL_URLS) {
 
 /** One model for the page's lifetime: the weights are parsed once, at load. */
 export class Predictor {
-  constructor(Module, model, loadTimings) {
+  constructor(Module, model, bytes, loadTimings) {
     this.Module = Module;
     this.model = model;
+    this.bytes = bytes;  // the model file, for a second copy (shippedCopy)
     this.loadTimings = loadTimings;
+  }
+
+  /** A second model with the shipped weights, whatever this.model has been set to since. */
+  shippedCopy() {
+    return new this.Module.Model(this.bytes);
   }
 
   /**

@@ -141,10 +141,12 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const input = Float32Array.from(drawing.pixels, (v) => v / 255);
     const guess = argmax(model.predict(input));
     const label = (guess + 3) % 10;  // a digit the model does not read there
-    // The page: the recipe, then the memory of corrected drawings.
+    // The page: the recipe, then its reading (the adapted and shipped networks, the memory).
     const corrected = [{ pixels: drawing.pixels, label }];
+    const shippedModel = new nn.Model(json);
     adaptJs.adapt(model, shipped, corrected, sample, recipe);
-    assert.equal(argmax(adaptJs.withMemory(model.predict(input), corrected, input)), label);
+    assert.equal(argmax(adaptJs.read(shippedModel.predict(input), model.predict(input), corrected, input)), label);
+    shippedModel.delete();
     // The network alone, trained on it for longer.
     model.setParameters(shipped);
     model.fit(input, [label], { learningRate: 0.01, batchSize: 1, epochs: 20, frozenLayers: 1 });
@@ -176,6 +178,30 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     assert.deepEqual(a.parameters(), b.parameters());
     a.delete();
     b.delete();
+  });
+
+  it("reads with the adapted network near the corrected drawings, with both far from them", () => {
+    const [d] = randomDrawings(1, 27);
+    const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
+    const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
+    const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+    // No drawings: the network as it is (the shipped one).
+    assert.ok(close(adaptJs.read(ps, pa, [], Float32Array.from(d.pixels, (v) => v / 255)), pa));
+    // 16 pixels of the corrected drawing changed by 0.75: distance 3, past the memory's
+    // reach (1.5), within read.near: the adapted network's answer (nearWeight 1).
+    const near = Float32Array.from(d.pixels, (v) => v / 255);
+    for (let i = 0; i < 16; ++i) near[i * 49] = near[i * 49] > 0.5 ? near[i * 49] - 0.75 : near[i * 49] + 0.75;
+    assert.ok(Math.abs(adaptJs.nearest([d], near).distance - 3) < 1e-6);
+    assert.ok(close(adaptJs.read(ps, pa, [d], near), pa));
+    // A drawing far from it (200 pixels of ink, at most 40 of them where it has ink):
+    // the two networks share the answer, farWeight the adapted one's.
+    const far = Float32Array.from({ length: PIXELS }, (_, i) => (i < 200 ? 1 : 0));
+    assert.ok(adaptJs.nearest([d], far).distance > adaptJs.RECIPE.read.far);
+    const w = adaptJs.RECIPE.read.farWeight;
+    const shared = Float32Array.from(pa, (p, i) => w * p + (1 - w) * ps[i]);
+    assert.ok(close(adaptJs.read(ps, pa, [d], far), shared));
+    // The corrected drawing itself: the memory gives its label.
+    assert.equal(argmax(adaptJs.read(ps, pa, [d], Float32Array.from(d.pixels, (v) => v / 255))), d.label);
   });
 
   it("the memory answers only for drawings close to a corrected one", () => {
