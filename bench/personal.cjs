@@ -8,11 +8,12 @@
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then their next --later drawings, read by the shipped model
 // and as the page reads once adapted (adapt.js, read: the adapted and the shipped
-// networks mixed by the distance to the corrected drawings, and the memory; not
-// learning any more). Prints, per person and in total: the
-// error on those later drawings without and with corrections, the page's accuracy after
-// adapting (read the same way) on MNIST's test set (normalised as the page normalises drawings) against the shipped
-// model's, and the time of each adaptation (WebAssembly, one thread).
+// networks mixed by how much a drawing looks like the corrected ones rather than like
+// the replay sample, and the memory; not learning any more). Prints, per person and in
+// total: the error on those later drawings without and with corrections, the page's
+// accuracy after adapting (read the same way) on MNIST's test set (normalised as the page
+// normalises drawings) against the shipped model's, and the time of each adaptation
+// (WebAssembly, one thread).
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
 //        [--seed S] [--digits N] [--later N] [--corrections N] [--mnist-test N] [--json]
@@ -100,8 +101,9 @@ function normalisedTestSet(nn, dir, count) {
 }
 
 // The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
+let sampleForRead = null;  // the replay sample, which the page's reading may use
 const pageRead = (shipped, model, drawings, input, recipe) =>
-  argmax(adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, recipe));
+  argmax(adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, recipe, sampleForRead));
 
 function accuracy(shipped, model, set, drawings = [], recipe = adaptJs.RECIPE) {
   let right = 0;
@@ -125,6 +127,7 @@ async function main() {
   const sample = adaptJs.parseSample(
     (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
     args.sample);
+  sampleForRead = sample;
   const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
   const shippedMnist = accuracy(shipped, shipped, testSet);
 

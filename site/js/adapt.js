@@ -10,10 +10,10 @@
 //   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
 //     detectors serve every handwriting; the layers above learn the person's shapes.
 //     Freezing it halves the forgetting and the time.
-//   - Reading (read): near the person's corrected drawings the adapted network answers;
-//     far from them the adapted and the shipped networks share the answer, which keeps
-//     MNIST's digits read as the shipped model reads them (a person's 7 with a bar, once
-//     learned, costs some of MNIST's 9s in the adapted network alone).
+//   - Reading (read): a drawing more like the person's corrected drawings than like MNIST's
+//     sample is read by the adapted network; one more like MNIST's by both networks, which
+//     keeps MNIST's digits read as the shipped model reads them (a person's 7 with a bar,
+//     once learned, costs some of MNIST's 9s in the adapted network alone).
 //   - A memory (recall, withMemory): a drawing nearly identical to a corrected one is read
 //     as corrected, so the drawing on the canvas reads right at once after a correction.
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
@@ -36,14 +36,14 @@
     fit: Object.freeze({
       learningRate: 0.001,
       batchSize: 16,
-      epochs: 3,
+      epochs: 5,
       frozenLayers: 1,
       augment: Object.freeze({
         maxShift: 1, maxRotation: 8, maxScale: 0.08, maxThickness: 0.3, elasticAlpha: 0,
       }),
     }),
-    // How a drawing is read once adapted (read()): distances are L2 over the 784 inputs in [0, 1].
-    read: Object.freeze({ near: 5, far: 8, nearWeight: 1, farWeight: 0.3 }),
+    // How a drawing is read once adapted (read()): near and far are ratios of distances.
+    read: Object.freeze({ near: 0.9, far: 1.2, nearWeight: 1, farWeight: 0.3 }),
   });
 
   // mulberry32: a small seeded PRNG, uniform in [0, 1).
@@ -163,23 +163,44 @@
 
   /**
    * How the page reads a drawing once it has learned from corrections: the adapted and
-   * the shipped networks' probabilities, mixed by how close the drawing is to the
-   * person's corrected ones, then the memory. Near them (within recipe.read.near) the
-   * adapted network is trusted (nearWeight): that is their handwriting, which it learned.
-   * Far from them (beyond far) both count (farWeight): there the adapted network knows
-   * less than the shipped one about everyone else's digits (learning a 7 with a bar costs
-   * some of MNIST's 9s), and the shipped one misreads the person. In between, a ramp.
+   * the shipped networks' probabilities, mixed by whether the drawing looks more like the
+   * person's corrected drawings or like MNIST's digits (the replay sample), then the memory.
+   * The measure is r = (distance to the nearest corrected drawing) / (distance to the
+   * nearest sample digit). Below recipe.read.near the drawing is the person's handwriting,
+   * which the adapted network learned: it answers (nearWeight). Beyond far the drawing is
+   * more like everyone else's digits, which the adapted network knows less well than the
+   * shipped one (learning a 7 with a bar costs some of MNIST's 9s): both count, the
+   * adapted one farWeight. In between, a ramp. Without the sample yet, every drawing is far.
    * @returns {Float32Array} 10 probabilities
    */
-  function read(shippedProbabilities, adaptedProbabilities, drawings, input, recipe = RECIPE) {
+  function read(shippedProbabilities, adaptedProbabilities, drawings, input, recipe = RECIPE, sample = null) {
     const near = nearest(drawings, input);
     if (!near) return adaptedProbabilities;
     const { near: r1, far: r2, nearWeight, farWeight } = recipe.read;
-    const t = Math.min(1, Math.max(0, (r2 - near.distance) / (r2 - r1)));
+    const r = sample ? near.distance / Math.max(1e-6, sampleDistance(sample, input)) : Infinity;
+    const t = Math.min(1, Math.max(0, (r2 - r) / (r2 - r1)));
     const w = farWeight + (nearWeight - farWeight) * t;
     const mixed = Float32Array.from(adaptedProbabilities, (p, i) => w * p + (1 - w) * shippedProbabilities[i]);
     return withMemory(mixed, drawings, input, near);
   }
 
-  return { PIXELS, RECIPE, RECALL_DISTANCE, parseSample, trainingSet, adapt, nearest, recall, withMemory, read };
+  /** The distance from `input` to the nearest digit of the replay sample. */
+  function sampleDistance(sample, input) {
+    let bestSq = Infinity;
+    const n = sample.labels.length;
+    for (let j = 0; j < n; j++) {
+      let sq = 0;
+      const o = j * PIXELS;
+      for (let i = 0; i < PIXELS && sq < bestSq; i++) {
+        const e = sample.pixels[o + i] / 255 - input[i];
+        sq += e * e;
+      }
+      if (sq < bestSq) bestSq = sq;
+    }
+    return Math.sqrt(bestSq);
+  }
+
+  return {
+    PIXELS, RECIPE, RECALL_DISTANCE, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, read,
+  };
 });

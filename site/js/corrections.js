@@ -29,6 +29,7 @@ export class Corrections {
     this.predictor = null;
     this.shipped = null;      // the shipped model's parameters (Float32Array)
     this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
+    this.sample = null;       // the replay sample, from the worker once it has loaded it
     this.store = null;
     this.drawings = [];       // [{pixels: Uint8Array(784), label}], oldest first
     this.input = null;        // the input of the guess on screen (Float32Array(784)) or null
@@ -82,7 +83,9 @@ export class Corrections {
   read(result) {
     if (!result || !this.drawings.length || !this.shippedModel) return result;
     const shipped = this.shippedModel.predict(result.input);
-    return { ...result, probabilities: self.nnAdapt.read(shipped, result.probabilities, this.drawings, result.input) };
+    const probabilities = self.nnAdapt.read(shipped, result.probabilities, this.drawings, result.input,
+      self.nnAdapt.RECIPE, this.sample);
+    return { ...result, probabilities };
   }
 
   /** The guess on screen changed: its network input, or null when there is none. */
@@ -149,6 +152,11 @@ export class Corrections {
   }
 
   #adapted(msg) {
+    if (msg.type === 'sample') {
+      this.sample = { pixels: msg.pixels, labels: msg.labels };
+      this.onAdapted();  // re-read the drawing on screen with it
+      return;
+    }
     if (msg.type === 'json') {
       save(new Blob([msg.text], { type: 'application/json' }), 'my-model.json');
       return;

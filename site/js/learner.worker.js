@@ -7,6 +7,7 @@
 //   {type: 'adapt', id, drawings: [{pixels: Uint8Array(784), label}]}   all of them, oldest first
 //   {type: 'json'}   the adapted model's weights JSON, once any pending adaptation has run
 // Messages out:
+//   {type: 'sample', pixels: Uint8Array(n * 784), labels: Uint8Array(n)}   once loaded (adapt.js, read)
 //   {type: 'adapted', id, count, parameters: Float32Array (transferred), ms}
 //   {type: 'json', text}
 //   {type: 'error', id, message}
@@ -44,6 +45,8 @@ async function init({ moduleUrl, modelUrl, sampleUrl }) {
     loadSample(sampleUrl),
   ]);
   const model = new Module.Model(new Uint8Array(modelBytes));
+  // The page reads drawings by their distance to the corrected ones and to this sample.
+  self.postMessage({ type: 'sample', pixels: sample.pixels, labels: sample.labels });
   return { model, shipped: model.parameters(), sample };
 }
 

@@ -180,28 +180,35 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     b.delete();
   });
 
-  it("reads with the adapted network near the corrected drawings, with both far from them", () => {
+  it("reads with the adapted network what looks like the corrected drawings, with both what looks like MNIST", () => {
     const [d] = randomDrawings(1, 27);
     const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
     const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
     const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+    const { farWeight } = adaptJs.RECIPE.read;
+    const shared = Float32Array.from(pa, (p, i) => farWeight * p + (1 - farWeight) * ps[i]);
+    const toInput = (pixels) => Float32Array.from(pixels, (v) => v / 255);
+    // "MNIST": one digit of 200 pixels of ink in the top rows (far from d: at most 40 of
+    // its pixels where d has ink).
+    const mnistDigit = Uint8Array.from({ length: PIXELS }, (_, i) => (i < 200 ? 255 : 0));
+    const sample = { pixels: mnistDigit, labels: Uint8Array.of(4) };
     // No drawings: the network as it is (the shipped one).
-    assert.ok(close(adaptJs.read(ps, pa, [], Float32Array.from(d.pixels, (v) => v / 255)), pa));
-    // 16 pixels of the corrected drawing changed by 0.75: distance 3, past the memory's
-    // reach (1.5), within read.near: the adapted network's answer (nearWeight 1).
-    const near = Float32Array.from(d.pixels, (v) => v / 255);
+    assert.ok(close(adaptJs.read(ps, pa, [], toInput(d.pixels), adaptJs.RECIPE, sample), pa));
+    // 16 pixels of the corrected drawing changed by 0.75: distance 3 from it, past the
+    // memory's reach (1.5), much farther from the sample: the adapted network answers.
+    const near = toInput(d.pixels);
     for (let i = 0; i < 16; ++i) near[i * 49] = near[i * 49] > 0.5 ? near[i * 49] - 0.75 : near[i * 49] + 0.75;
     assert.ok(Math.abs(adaptJs.nearest([d], near).distance - 3) < 1e-6);
-    assert.ok(close(adaptJs.read(ps, pa, [d], near), pa));
-    // A drawing far from it (200 pixels of ink, at most 40 of them where it has ink):
-    // the two networks share the answer, farWeight the adapted one's.
-    const far = Float32Array.from({ length: PIXELS }, (_, i) => (i < 200 ? 1 : 0));
-    assert.ok(adaptJs.nearest([d], far).distance > adaptJs.RECIPE.read.far);
-    const w = adaptJs.RECIPE.read.farWeight;
-    const shared = Float32Array.from(pa, (p, i) => w * p + (1 - w) * ps[i]);
-    assert.ok(close(adaptJs.read(ps, pa, [d], far), shared));
+    assert.ok(adaptJs.sampleDistance(sample, near) > 10);
+    assert.ok(close(adaptJs.read(ps, pa, [d], near, adaptJs.RECIPE, sample), pa));
+    // Without the sample (not loaded yet) the same drawing counts as far: both answer.
+    assert.ok(close(adaptJs.read(ps, pa, [d], near, adaptJs.RECIPE, null), shared));
+    // The sample's digit, slightly changed: like MNIST, far from d: both answer.
+    const likeMnist = toInput(mnistDigit);
+    likeMnist[0] = 0.5;
+    assert.ok(close(adaptJs.read(ps, pa, [d], likeMnist, adaptJs.RECIPE, sample), shared));
     // The corrected drawing itself: the memory gives its label.
-    assert.equal(argmax(adaptJs.read(ps, pa, [d], Float32Array.from(d.pixels, (v) => v / 255))), d.label);
+    assert.equal(argmax(adaptJs.read(ps, pa, [d], toInput(d.pixels), adaptJs.RECIPE, sample)), d.label);
   });
 
   it("the memory answers only for drawings close to a corrected one", () => {
