@@ -145,13 +145,16 @@ type=$(curl -fsS -o "$tmp/nn.wasm" -w '%{content_type}' "$url/nn.wasm") || fail 
 curl -fsS -o "$tmp/nn.js" "$url/nn.js" && grep -q createNNModule "$tmp/nn.js" || fail "/nn.js is not the module's script"
 log "GET /nn.wasm: $type, $(wc -c <"$tmp/nn.wasm") bytes; /nn.js ok"
 
-# The models the site holds, whatever their format: those listed in /assets/.
-models=$(curl -fsS "$url/assets/" | grep -oE 'href="[^"]+\.(json|nnm)"' | sed 's/href="//; s/"$//')
-[[ -n "$models" ]] || fail "no model (.json or .nnm) in $url/assets/"
-for m in $models; do
-  curl -fsS -o "$tmp/model" "$url/assets/$m" || fail "GET /assets/$m failed"
-  log "GET /assets/$m: $(wc -c <"$tmp/model") bytes"
-done
+# serve.py lists no folder; the page's model is assets/model.nnm (the compact format).
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/assets/")
+[[ "$code" == 404 || "$code" == 403 ]] || fail "GET /assets/ gave HTTP $code: a folder listing?"
+curl -fsS -o "$tmp/model.nnm" "$url/assets/model.nnm" || fail "GET /assets/model.nnm failed"
+[[ "$(head -c4 "$tmp/model.nnm" | tail -c3)" == NNM ]] || fail "/assets/model.nnm is not a compact model"
+log "GET /assets/model.nnm: $(wc -c <"$tmp/model.nnm") bytes; /assets/ lists nothing (HTTP $code)"
+if [[ $mode != given ]]; then  # the replay sample for learning from corrections
+  curl -fsS -o "$tmp/replay.csv.gz" "$url/assets/replay.csv.gz" || fail "GET /assets/replay.csv.gz failed"
+  gzip -t "$tmp/replay.csv.gz" || fail "/assets/replay.csv.gz is not gzip"
+fi
 curl -fsS -o "$tmp/weights.json" "$url/assets/my_weights.json" || fail "GET /assets/my_weights.json failed"
 if [[ $mode == given ]]; then
   cmp -s "$tmp/weights.json" "$ctx/site/assets/my_weights.json" || fail "the served model is not the one given"
