@@ -32,6 +32,8 @@
 // (default data/mnist). Exit status: 0 ok, 1 below --min-accuracy, 2 error.
 "use strict";
 
+const { mulberry32 } = require("../site/js/adapt.js");  // the page's seeded PRNG
+
 const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
@@ -85,16 +87,6 @@ function parseArgs(argv) {
   return args;
 }
 
-// mulberry32: a small seeded PRNG, uniform in [0, 1).
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function loadTestSet(dir) {
   const images = readIdx(path.join(dir, "t10k-images-idx3-ubyte.gz"), 0x803);

@@ -46,7 +46,7 @@
     read: Object.freeze({ near: 0.9, far: 1.2, nearWeight: 1, farWeight: 0.3 }),
   });
 
-  // mulberry32: a small seeded PRNG, uniform in [0, 1).
+  // mulberry32: a small seeded PRNG, uniform in [0, 1) (also the benchmarks' and tests').
   function mulberry32(seed) {
     let a = seed >>> 0;
     return () => {
@@ -201,6 +201,6 @@
   }
 
   return {
-    PIXELS, RECIPE, RECALL_DISTANCE, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, read,
+    PIXELS, RECIPE, RECALL_DISTANCE, mulberry32, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, read,
   };
 });

@@ -14,21 +14,13 @@
 // Legend: coordinates in MNIST pixels (x right, y down) unless said otherwise.
 "use strict";
 
+const { mulberry32 } = require("../../site/js/adapt.js");  // the page's seeded PRNG
+
 const SIDE = 28;       // MNIST digit side (px)
 const CANVAS = 336;    // the page's canvas side (px)
 const GRID = 48;       // the transformed digit's grid (px): room for slant and added strokes
 const OFFSET = (GRID - SIDE) / 2;
 
-// mulberry32: a small seeded PRNG, uniform in [0, 1).
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const uniform = (rand, lo, hi) => lo + (hi - lo) * rand();
 // Approximately normal (sum of four uniforms), mean 0, standard deviation sd.

@@ -16,6 +16,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { loadModule } = require("../lib/node_nn.cjs");
 const adaptJs = require("../../site/js/adapt.js");
+const { mulberry32 } = adaptJs;
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SITE_DIR = path.resolve(process.env.NN_SITE_DIR || path.join(ROOT, "build/wasm/site"));
@@ -23,16 +24,6 @@ const NATIVE_FIT = path.resolve(process.env.NN_NATIVE_BUILD || path.join(ROOT, "
 const PIXELS = 784;
 const SIZES = [784, 48, 24, 10];
 
-// mulberry32: a seeded PRNG, uniform in [0, 1).
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 // A random 784-48-24-10 network (Glorot-uniform weights, small biases) as weights JSON.
 function randomWeightsJson(seed) {
