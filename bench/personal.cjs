@@ -101,13 +101,13 @@ function normalisedTestSet(nn, dir, count) {
 }
 
 // The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
-let sampleForRead = null;  // the replay sample, which the page's reading may use
-const pageRead = (shipped, model, drawings, input, recipe) =>
-  argmax(adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, recipe, sampleForRead));
+// `page`: {shipped, model, drawings, recipe, sample}, what the page reads with.
+const pageRead = (page, input) => argmax(adaptJs.read(page.shipped.predict(input), page.model.predict(input),
+  page.drawings, input, page.recipe, page.sample));
 
-function accuracy(shipped, model, set, drawings = [], recipe = adaptJs.RECIPE) {
+function accuracy(page, set) {
   let right = 0;
-  for (const [input, label] of set) right += pageRead(shipped, model, drawings, input, recipe) === label;
+  for (const [input, label] of set) right += pageRead(page, input) === label;
   return right / set.length;
 }
 
@@ -127,9 +127,8 @@ async function main() {
   const sample = adaptJs.parseSample(
     (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
     args.sample);
-  sampleForRead = sample;
   const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
-  const shippedMnist = accuracy(shipped, shipped, testSet);
+  const shippedMnist = accuracy({ shipped, model: shipped, drawings: [] }, testSet);
 
   const canvas = new Uint8ClampedArray(CANVAS * CANVAS * 4);
   const rows = [];
@@ -148,12 +147,13 @@ async function main() {
     };
     model.setParameters(shippedParameters);
     const drawings = [];
+    const page = { shipped, model, drawings, recipe: args.recipe, sample };
     const times = [];
     let drawn = 0, reread = 0;
     while (drawn < args.digits && drawings.length < args.corrections) {
       const [input, label] = draw();
       ++drawn;
-      if (pageRead(shipped, model, drawings, input, args.recipe) === label) continue;
+      if (pageRead(page, input) === label) continue;
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
       adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe);
@@ -164,11 +164,11 @@ async function main() {
     for (let n = 0; n < args.later; ++n) {
       const [input, label] = draw();
       wrongShipped += argmax(shipped.predict(input)) !== label;
-      wrongAdapted += pageRead(shipped, model, drawings, input, args.recipe) !== label;
+      wrongAdapted += pageRead(page, input) !== label;
     }
     rows.push({
       person: p, style: describeStyle(style), drawn, corrections: drawings.length, reread,
-      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(shipped, model, testSet, drawings, args.recipe),
+      later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(page, testSet),
       msMean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
       msLast: times.length ? times[times.length - 1] : 0,
     });

@@ -11,7 +11,6 @@
 // for any thread count, so adapting changes only the speed.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <vector>
 
