@@ -19,6 +19,11 @@
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
 //     mixed with REPLAY digits drawn from a small sample of MNIST (fetched at the first
 //     correction), so that the model keeps reading everyone else's digits.
+//   - The replayed digits in the person's hand (restyle): a person's digits lean and are
+//     as narrow or wide as each other, whatever the digit. The page measures how much
+//     their corrected drawings lean and how wide they are against MNIST's digits of the
+//     same class (personStyle), and slants and stretches each replayed digit the same
+//     way, so the network learns every digit, not only the corrected ones, in their hand.
 //
 // Shapes: a drawing is {pixels: Uint8Array(784), label}, pixels 0..255 (ink = 255),
 // row-major 28x28, what store.js keeps and the CSV download holds.
@@ -33,8 +38,9 @@
   const RECIPE = Object.freeze({
     copies: 4,    // each corrected drawing, this many times per epoch
     replay: 384,  // MNIST digits mixed in, drawn afresh from the sample for each adaptation
+    restyle: true, // the replayed digits slanted and stretched as the person writes (personStyle)
     fit: Object.freeze({
-      learningRate: 0.001,
+      learningRate: 0.002,
       batchSize: 16,
       epochs: 5,
       frozenLayers: 1,
@@ -87,7 +93,8 @@
 
   /**
    * What one adaptation trains on: every drawing RECIPE.copies times, then RECIPE.replay
-   * digits of the sample chosen by a PRNG seeded with the number of drawings.
+   * digits of the sample chosen by a PRNG seeded with the number of drawings, restyled
+   * in the person's hand when RECIPE.restyle.
    * @returns {{inputs: Float32Array, labels: Uint8Array}} inputs n x 784 in [0, 1]
    */
   function trainingSet(drawings, sample, recipe = RECIPE) {
@@ -104,11 +111,130 @@
       for (const d of drawings) put(d.pixels, d.label);
     }
     const rand = mulberry32(drawings.length);
+    const style = recipe.restyle ? personStyle(drawings, sample) : null;
+    const styled = new Uint8Array(PIXELS);
     for (let r = 0; r < recipe.replay; r++) {
       const j = Math.floor(rand() * sampleSize);
-      put(sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), sample.labels[j]);
+      const digit = sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS);
+      put(style ? restyle(digit, style, styled) : digit, sample.labels[j]);
     }
     return { inputs, labels };
+  }
+
+  const SIDE = 28;
+
+  /**
+   * The shape of a 28x28 digit from its ink's moments: the centre of mass (cx, cy), the
+   * slant (x moved per pixel down: the ink's covariance of x and y over its variance of
+   * y), the width once the slant is taken out and the height (standard deviations, px).
+   * Null for a blank digit. `offset`: where the digit starts in `pixels`.
+   */
+  function shape(pixels, offset = 0) {
+    let mass = 0, sx = 0, sy = 0;
+    for (let y = 0, k = offset; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++, k++) {
+        mass += pixels[k];
+        sx += pixels[k] * x;
+        sy += pixels[k] * y;
+      }
+    }
+    if (mass === 0) return null;
+    const cx = sx / mass, cy = sy / mass;
+    let xx = 0, xy = 0, yy = 0;
+    for (let y = 0, k = offset; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++, k++) {
+        const dx = x - cx, dy = y - cy;
+        xx += pixels[k] * dx * dx;
+        xy += pixels[k] * dx * dy;
+        yy += pixels[k] * dy * dy;
+      }
+    }
+    const slant = yy > 0 ? xy / yy : 0;
+    return { cx, cy, slant, width: Math.sqrt(Math.max(1e-6, (xx - slant * xy) / mass)), height: Math.sqrt(Math.max(1e-6, yy / mass)) };
+  }
+
+  // Per sample (computed once): the mean slant and log(width / height) of its digits, by class.
+  const classShapes = new WeakMap();
+  function sampleShapes(sample) {
+    let shapes = classShapes.get(sample);
+    if (shapes) return shapes;
+    const slant = new Float64Array(10), aspect = new Float64Array(10), count = new Float64Array(10);
+    for (let j = 0; j < sample.labels.length; j++) {
+      const s = shape(sample.pixels, j * PIXELS);
+      if (!s) continue;
+      const label = sample.labels[j];
+      slant[label] += s.slant;
+      aspect[label] += Math.log(s.width / s.height);
+      count[label]++;
+    }
+    for (let l = 0; l < 10; l++) {
+      slant[l] /= Math.max(1, count[l]);
+      aspect[l] /= Math.max(1, count[l]);
+    }
+    shapes = { slant, aspect };
+    classShapes.set(sample, shapes);
+    return shapes;
+  }
+
+  const median = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    const h = v.length >> 1;
+    return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+  };
+
+  /**
+   * How the person writes against MNIST: {slant, aspect}, the medians over their drawings
+   * of (a drawing's slant - the mean slant of the sample's digits of its class) and the
+   * same for log(width / height). Null without a (non-blank) drawing.
+   */
+  function personStyle(drawings, sample) {
+    const mean = sampleShapes(sample);
+    const slants = [], aspects = [];
+    for (const d of drawings) {
+      const s = shape(d.pixels);
+      if (!s) continue;
+      slants.push(s.slant - mean.slant[d.label]);
+      aspects.push(Math.log(s.width / s.height) - mean.aspect[d.label]);
+    }
+    return slants.length ? { slant: median(slants), aspect: median(aspects) } : null;
+  }
+
+  /**
+   * `digit` (784 bytes) in the style: slanted by style.slant more and exp(style.aspect)
+   * times as wide, about its centre of mass; then shrunk, if it has to be, so that its ink
+   * fits MNIST's 20x20 box again. Bilinear. Written into `out` (784 bytes), returned.
+   */
+  function restyle(digit, style, out) {
+    out.fill(0);
+    const s = shape(digit);
+    if (!s) return out;
+    // Forward: x' = cx + wide (x - cx + shear (y - cy)), y' = y; its slant is then the
+    // digit's plus style.slant.
+    const wide = Math.exp(style.aspect);
+    const shear = (s.slant + style.slant) / wide - s.slant;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let y = 0, k = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++, k++) {
+        if (digit[k] < 64) continue;
+        const xs = s.cx + wide * (x - s.cx + shear * (y - s.cy));
+        x0 = Math.min(x0, xs);
+        x1 = Math.max(x1, xs);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
+    }
+    const fit = x0 > x1 ? 1 : Math.min(1, 20 / Math.max(x1 - x0 + 1, y1 - y0 + 1));
+    const at = (x, y) => (x < 0 || y < 0 || x >= SIDE || y >= SIDE ? 0 : digit[y * SIDE + x]);
+    for (let yo = 0, k = 0; yo < SIDE; yo++) {
+      const y = s.cy + (yo - s.cy) / fit;
+      for (let xo = 0; xo < SIDE; xo++, k++) {
+        const x = s.cx + (xo - s.cx) / (fit * wide) - shear * (y - s.cy);
+        const xi = Math.floor(x), yi = Math.floor(y), fx = x - xi, fy = y - yi;
+        out[k] = Math.round((1 - fy) * ((1 - fx) * at(xi, yi) + fx * at(xi + 1, yi)) +
+          fy * ((1 - fx) * at(xi, yi + 1) + fx * at(xi + 1, yi + 1)));
+      }
+    }
+    return out;
   }
 
   /**
@@ -170,7 +296,9 @@
    * which the adapted network learned: it answers (nearWeight). Beyond far the drawing is
    * more like everyone else's digits, which the adapted network knows less well than the
    * shipped one (learning a 7 with a bar costs some of MNIST's 9s): both count, the
-   * adapted one farWeight. In between, a ramp. Without the sample yet, every drawing is far.
+   * adapted one farWeight. In between, a ramp. The mix is a weighted geometric mean
+   * (p ~ adapted^w shipped^(1-w)): where the two disagree, the surer one counts more.
+   * Without the sample yet, every drawing is far.
    * @returns {Float32Array} 10 probabilities
    */
   function read(shippedProbabilities, adaptedProbabilities, drawings, input, recipe = RECIPE, sample = null) {
@@ -180,8 +308,14 @@
     const r = sample ? near.distance / Math.max(1e-6, sampleDistance(sample, input)) : Infinity;
     const t = Math.min(1, Math.max(0, (r2 - r) / (r2 - r1)));
     const w = farWeight + (nearWeight - farWeight) * t;
-    const mixed = Float32Array.from(adaptedProbabilities, (p, i) => w * p + (1 - w) * shippedProbabilities[i]);
-    return withMemory(mixed, drawings, input, near);
+    return withMemory(geometricMean(adaptedProbabilities, shippedProbabilities, w), drawings, input, near);
+  }
+
+  /** Probabilities proportional to a^w b^(1-w). */
+  function geometricMean(a, b, w) {
+    const out = Float32Array.from(a, (p, i) => Math.exp(w * Math.log(p + 1e-9) + (1 - w) * Math.log(b[i] + 1e-9)));
+    const total = out.reduce((sum, v) => sum + v, 0);
+    return out.map((v) => v / total);
   }
 
   /** The distance from `input` to the nearest digit of the replay sample. */
@@ -201,6 +335,6 @@
   }
 
   return {
-    PIXELS, RECIPE, RECALL_DISTANCE, mulberry32, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, read,
+    PIXELS, RECIPE, RECALL_DISTANCE, mulberry32, shape, personStyle, restyle, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read,
   };
 });

@@ -177,7 +177,8 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
     const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
     const { farWeight } = adaptJs.RECIPE.read;
-    const shared = Float32Array.from(pa, (p, i) => farWeight * p + (1 - farWeight) * ps[i]);
+    const shared = adaptJs.geometricMean(pa, ps, farWeight);
+    assert.equal(argmax(shared), 3, "far from the corrections, the shipped network's surer 3 wins");
     const toInput = (pixels) => Float32Array.from(pixels, (v) => v / 255);
     // "MNIST": one digit of 200 pixels of ink in the top rows (far from d: at most 40 of
     // its pixels where d has ink).
@@ -200,6 +201,62 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     assert.ok(close(adaptJs.read(ps, pa, [d], likeMnist, adaptJs.RECIPE, sample), shared));
     // The corrected drawing itself: the memory gives its label.
     assert.equal(argmax(adaptJs.read(ps, pa, [d], toInput(d.pixels), adaptJs.RECIPE, sample)), d.label);
+  });
+
+  // Upright "digits": an ellipse per class (radii by class), drawn as a 2-pixel ring.
+  function ellipses(n, seed) {
+    const rand = mulberry32(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const label = i % 10, rx = 3 + (label % 4) + rand(), ry = 6 + (label % 3) + rand();
+      const pixels = new Uint8Array(PIXELS);
+      for (let y = 0; y < 28; ++y) {
+        for (let x = 0; x < 28; ++x) {
+          const r = Math.hypot((x - 13.5) / rx, (y - 13.5) / ry);
+          if (Math.abs(r - 1) * Math.min(rx, ry) < 1) pixels[y * 28 + x] = 255;
+        }
+      }
+      return { pixels, label };
+    });
+  }
+
+  it("restyles a digit: its slant and its width change as asked, its ink stays in MNIST's 20x20 box", () => {
+    const [digit] = ellipses(1, 31);
+    const before = adaptJs.shape(digit.pixels);
+    assert.ok(Math.abs(before.slant) < 0.01, `an upright ellipse has slant ${before.slant}`);
+    for (const style of [{ slant: 0.4, aspect: 0 }, { slant: -0.3, aspect: 0.25 }, { slant: 0, aspect: -0.3 }]) {
+      const out = adaptJs.restyle(digit.pixels, style, new Uint8Array(PIXELS));
+      const after = adaptJs.shape(out);
+      assert.ok(Math.abs(after.slant - before.slant - style.slant) < 0.05, `${JSON.stringify(style)}: slant ${after.slant}`);
+      const aspect = Math.log(after.width / after.height) - Math.log(before.width / before.height);
+      assert.ok(Math.abs(aspect - style.aspect) < 0.06, `${JSON.stringify(style)}: log(width / height) changed by ${aspect}`);
+      let x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+      out.forEach((v, k) => {
+        if (v < 64) return;
+        x0 = Math.min(x0, k % 28); x1 = Math.max(x1, k % 28);
+        y0 = Math.min(y0, Math.floor(k / 28)); y1 = Math.max(y1, Math.floor(k / 28));
+      });
+      assert.ok(x1 - x0 < 21 && y1 - y0 < 21, `${JSON.stringify(style)}: ink box ${x1 - x0 + 1}x${y1 - y0 + 1}`);
+    }
+  });
+
+  it("measures how a person writes against the sample, and replays the sample in that hand", () => {
+    const upright = ellipses(100, 32);
+    const sample = { pixels: new Uint8Array(100 * PIXELS), labels: Uint8Array.from(upright, (d) => d.label) };
+    upright.forEach((d, i) => sample.pixels.set(d.pixels, i * PIXELS));
+    const hand = { slant: 0.35, aspect: -0.2 };
+    const drawings = ellipses(12, 33).map((d) => ({ pixels: adaptJs.restyle(d.pixels, hand, new Uint8Array(PIXELS)), label: d.label }));
+    const style = adaptJs.personStyle(drawings, sample);
+    assert.ok(Math.abs(style.slant - hand.slant) < 0.05 && Math.abs(style.aspect - hand.aspect) < 0.06, JSON.stringify(style));
+    assert.equal(adaptJs.personStyle([], sample), null);
+    // The replayed digits of one adaptation lean as the person's do; without restyle, upright.
+    const meanSlant = (recipe) => {
+      const { inputs } = adaptJs.trainingSet(drawings, sample, { ...recipe, replay: 30 });
+      let sum = 0;
+      for (let r = drawings.length * recipe.copies; r < inputs.length / PIXELS; ++r) sum += adaptJs.shape(inputs, r * PIXELS).slant;
+      return sum / 30;
+    };
+    assert.ok(Math.abs(meanSlant(adaptJs.RECIPE) - hand.slant) < 0.05, `restyled: ${meanSlant(adaptJs.RECIPE)}`);
+    assert.ok(Math.abs(meanSlant({ ...adaptJs.RECIPE, restyle: false })) < 0.01);
   });
 
   it("the memory answers only for drawings close to a corrected one", () => {
