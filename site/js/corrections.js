@@ -27,7 +27,6 @@ export class Corrections {
     this.drawingsBtn = doc.getElementById('downloadDrawingsBtn');
     this.modelBtn = doc.getElementById('downloadModelBtn');
     this.predictor = null;
-    this.shipped = null;      // the shipped model's parameters (Float32Array)
     this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
     this.sample = null;       // the replay sample, from the worker once it has loaded it
     this.store = null;
@@ -61,7 +60,6 @@ export class Corrections {
   /** Once the network is loaded: reads the stored drawings and, if any, adapts to them. */
   async start(predictor) {
     this.predictor = predictor;
-    this.shipped = predictor.model.parameters();
     this.shippedModel = predictor.shippedCopy();
     try {
       this.store = await DrawingStore.open();
@@ -112,7 +110,7 @@ export class Corrections {
     if (!window.confirm('Forget your drawings and return to the shipped model?')) return;
     this.forgotten = this.lastId;
     this.drawings = [];
-    this.predictor.model.setParameters(this.shipped);
+    this.predictor.model.setParameters(this.shippedModel.parameters());
     this.#show('shipped');
     this.onAdapted();
     try {
