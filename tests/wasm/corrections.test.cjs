@@ -248,6 +248,9 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const style = adaptJs.personStyle(drawings, sample);
     assert.ok(Math.abs(style.slant - hand.slant) < 0.05 && Math.abs(style.aspect - hand.aspect) < 0.06, JSON.stringify(style));
     assert.equal(adaptJs.personStyle([], sample), null);
+    // A hand beyond MNIST's own range is restyled only as far as STYLE_LIMIT.
+    const extreme = ellipses(12, 34).map((d) => ({ pixels: adaptJs.restyle(d.pixels, { slant: -0.9, aspect: 0.6 }, new Uint8Array(PIXELS)), label: d.label }));
+    assert.deepEqual(adaptJs.personStyle(extreme, sample), { slant: -adaptJs.STYLE_LIMIT.slant, aspect: adaptJs.STYLE_LIMIT.aspect });
     // The replayed digits of one adaptation lean as the person's do; without restyle, upright.
     const meanSlant = (recipe) => {
       const { inputs } = adaptJs.trainingSet(drawings, sample, { ...recipe, replay: 30 });
