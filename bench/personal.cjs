@@ -201,12 +201,12 @@ async function main() {
   shipped.delete();
   model.delete();
 
-  const sum = (f) => rows.reduce((a, r) => a + f(r), 0);
+  const sumOf = (some, f) => some.reduce((a, r) => a + f(r), 0);
+  const sum = (f) => sumOf(rows, f);
   const corrections = sum((r) => r.corrections);
   const drops = rows.map((r) => 100 * (shippedMnist - r.mnist));
   const at50 = rows.filter((r) => r.corrections >= args.corrections);
   const misread = rows.filter((r) => r.screenError >= args.misread);
-  const sumOf = (some, f) => some.reduce((a, r) => a + f(r), 0);
   const summary = {
     people: rows.length, shipped_mnist: shippedMnist,
     later_error_shipped: sum((r) => r.wrongShipped) / sum((r) => r.later),

@@ -116,7 +116,7 @@
     for (let r = 0; r < recipe.replay; r++) {
       const j = Math.floor(rand() * sampleSize);
       const digit = sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS);
-      put(style ? restyle(digit, style, styled) : digit, sample.labels[j]);
+      put(style ? restyle(digit, style, styled, sampleShapes(sample).digits[j]) : digit, sample.labels[j]);
     }
     return { inputs, labels };
   }
@@ -153,14 +153,16 @@
     return { cx, cy, slant, width: Math.sqrt(Math.max(1e-6, (xx - slant * xy) / mass)), height: Math.sqrt(Math.max(1e-6, yy / mass)) };
   }
 
-  // Per sample (computed once): the mean slant and log(width / height) of its digits, by class.
+  // Per sample (computed once): each digit's shape, and the mean slant and log(width /
+  // height) of its digits by class.
   const classShapes = new WeakMap();
   function sampleShapes(sample) {
     let shapes = classShapes.get(sample);
     if (shapes) return shapes;
     const slant = new Float64Array(10), aspect = new Float64Array(10), count = new Float64Array(10);
-    for (let j = 0; j < sample.labels.length; j++) {
-      const s = shape(sample.pixels, j * PIXELS);
+    const digits = Array.from(sample.labels, (_, j) => shape(sample.pixels, j * PIXELS));
+    for (let j = 0; j < digits.length; j++) {
+      const s = digits[j];
       if (!s) continue;
       const label = sample.labels[j];
       slant[label] += s.slant;
@@ -171,7 +173,7 @@
       slant[l] /= Math.max(1, count[l]);
       aspect[l] /= Math.max(1, count[l]);
     }
-    shapes = { slant, aspect };
+    shapes = { digits, slant, aspect };
     classShapes.set(sample, shapes);
     return shapes;
   }
@@ -212,10 +214,10 @@
    * `digit` (784 bytes) in the style: slanted by style.slant more and exp(style.aspect)
    * times as wide, about its centre of mass; then shrunk, if it has to be, so that its ink
    * fits MNIST's 20x20 box again. Bilinear. Written into `out` (784 bytes), returned.
+   * `s`: the digit's shape, when already known.
    */
-  function restyle(digit, style, out) {
+  function restyle(digit, style, out, s = shape(digit)) {
     out.fill(0);
-    const s = shape(digit);
     if (!s) return out;
     // Forward: x' = cx + wide (x - cx + shear (y - cy)), y' = y; its slant is then the
     // digit's plus style.slant.
