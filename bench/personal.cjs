@@ -3,7 +3,10 @@
 // slant, a tilt, a width, a pen and habits such as a 1 with a flag and a base, a 7 with a
 // bar, a slashed 0) through the page's own path: each drawing on a 336x336 canvas, the
 // module's normalizeCanvas and predict, and on every wrong guess the page's correction
-// (the drawing stored as bytes, then site/js/adapt.js: Model.fit in nn-train.js).
+// (the drawing stored as bytes, then site/js/adapt.js: Model.fit in nn-train.js). A right
+// guess the page is sure of (adapt.js, accepts) is accepted, as when the person clears it
+// without a correction. --lazy F: the person lets a fraction F of the wrong guesses
+// stand instead of correcting them (accepted, if sure, with the wrong digit).
 //
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then --later more of their drawings, read by the shipped model
@@ -19,7 +22,7 @@
 // MNIST's own hard digits, which no handwriting explains.
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
-//        [--seed S] [--digits N] [--later N] [--screen N] [--misread F] [--corrections N]
+//        [--seed S] [--digits N] [--later N] [--screen N] [--misread F] [--lazy F] [--corrections N]
 //        [--mnist-test N] [--json] [--recipe JSON]
 //
 // --recipe tries another way of adapting: a JSON object merged over adapt.js's RECIPE
@@ -42,7 +45,7 @@ const PIXELS = SIDE * SIDE;
 function parseArgs(argv) {
   const args = {
     weights: null, sample: null, site: path.join(ROOT, "build/wasm/site"), people: 20, seed: 1,
-    digits: 400, later: 400, screen: 200, misread: 0.05, corrections: 50, mnistTest: 10000, json: false, recipe: adaptJs.RECIPE,
+    digits: 400, later: 400, screen: 200, misread: 0.05, lazy: 0, corrections: 50, mnistTest: 10000, json: false, recipe: adaptJs.RECIPE,
   };
   const numeric = { people: 1, seed: 0, digits: 1, later: 1, screen: 1, corrections: 1, mnistTest: 1 };
   for (let i = 0; i < argv.length; ++i) {
@@ -58,10 +61,10 @@ function parseArgs(argv) {
     const value = argv[++i];
     if (key === "recipe") {
       args.recipe = mergeRecipe(adaptJs.RECIPE, value);
-    } else if (key === "misread") {
+    } else if (key === "misread" || key === "lazy") {
       const v = Number(value);
       if (!(v >= 0 && v <= 1)) throw new Error(`${flag}: expected a fraction from 0 to 1, got '${value}'`);
-      args.misread = v;
+      args[key] = v;
     } else if (key in numeric) {
       const v = Number(value);
       if (!Number.isInteger(v) || v < numeric[key]) throw new Error(`${flag}: expected an integer >= ${numeric[key]}, got '${value}'`);
@@ -164,17 +167,23 @@ async function main() {
       wrongScreen += argmax(shipped.predict(input)) !== label;
     }
     model.setParameters(shippedParameters);
-    const drawings = [];
+    const drawings = [], accepted = [];
     const page = { shipped, model, drawings, recipe: args.recipe, sample };
+    const lazy = mulberry32(args.seed * 1000 + p + 375);
     const times = [];
     let drawn = 0, reread = 0;
     while (drawn < args.digits && drawings.length < args.corrections) {
       const [input, label] = draw();
       ++drawn;
-      if (pageRead(page, input) === label) continue;
+      const probabilities = adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, args.recipe, sample);
+      if (argmax(probabilities) === label || lazy() < args.lazy) {
+        const digit = adaptJs.accepts(probabilities);
+        if (digit >= 0) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
+        continue;
+      }
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
-      adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe);
+      adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted);
       times.push(performance.now() - t0);
       reread += argmax(model.predict(input)) === label;  // the corrected drawing, by the network alone
     }
@@ -186,13 +195,15 @@ async function main() {
     }
     rows.push({
       person: p, style: describeStyle(style), screenError: wrongScreen / args.screen, drawn, corrections: drawings.length, reread,
+      accepted: accepted.length, acceptedWrong: accepted.filter((d) => d.wrong).length,
       later: args.later, wrongShipped, wrongAdapted, mnist: accuracy(page, testSet),
       msMean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
       msLast: times.length ? times[times.length - 1] : 0,
     });
     const r = rows[rows.length - 1];
     if (!args.json) {
-      console.log(`person ${String(p).padStart(2)}: shipped error ${(100 * r.screenError).toFixed(1).padStart(4)} %; ${String(r.corrections).padStart(2)} corrections in ${String(r.drawn).padStart(3)} drawings;` +
+      console.log(`person ${String(p).padStart(2)}: shipped error ${(100 * r.screenError).toFixed(1).padStart(4)} %; ${String(r.corrections).padStart(2)} corrections and ${String(r.accepted).padStart(3)} accepted` +
+        `${args.lazy ? ` (${r.acceptedWrong} wrong)` : ''} in ${String(r.drawn).padStart(3)} drawings;` +
         ` later error ${(100 * r.wrongShipped / r.later).toFixed(1).padStart(4)} % -> ${(100 * r.wrongAdapted / r.later).toFixed(1).padStart(4)} %;` +
         ` MNIST ${(100 * r.mnist).toFixed(2)} % (${(100 * (r.mnist - shippedMnist)).toFixed(2)});` +
         ` ${r.msMean.toFixed(0)} ms per correction (last ${r.msLast.toFixed(0)})  [${r.style}]`);
@@ -214,7 +225,8 @@ async function main() {
     misread_people: misread.length,
     misread_later_error_shipped: sumOf(misread, (r) => r.wrongShipped) / Math.max(1, sumOf(misread, (r) => r.later)),
     misread_later_error_adapted: sumOf(misread, (r) => r.wrongAdapted) / Math.max(1, sumOf(misread, (r) => r.later)),
-    corrections, corrected_reread: sum((r) => r.reread) / Math.max(1, corrections),
+    corrections, accepted: sum((r) => r.accepted), accepted_wrong: sum((r) => r.acceptedWrong), lazy: args.lazy,
+    corrected_reread: sum((r) => r.reread) / Math.max(1, corrections),
     mnist_drop_mean: drops.reduce((a, b) => a + b, 0) / drops.length, mnist_drop_worst: Math.max(...drops),
     mnist_drop_worst_at_max_corrections: at50.length ? Math.max(...at50.map((r) => 100 * (shippedMnist - r.mnist))) : null,
     people_at_max_corrections: at50.length,
@@ -228,6 +240,8 @@ async function main() {
   }
   const pct = (x) => `${(100 * x).toFixed(2)} %`;
   console.log(`\n${rows.length} people, ${corrections} corrections (the corrected drawing read right by the adapted network alone, without the memory: ${pct(summary.corrected_reread)})`);
+  console.log(`${summary.accepted} drawings accepted (a sure guess not corrected)` +
+    (args.lazy ? `, ${summary.accepted_wrong} of them wrong (${pct(args.lazy)} of the wrong guesses let stand)` : ''));
   console.log(`error on their later ${args.later} drawings: ${pct(summary.later_error_shipped)} without corrections, ` +
     `${pct(summary.later_error_adapted)} with (x${(summary.later_error_adapted / summary.later_error_shipped).toFixed(2)})`);
   console.log(`  the ${misread.length} people the shipped model misreads (at least ${pct(args.misread)} of ${args.screen} other drawings of theirs): ` +

@@ -19,6 +19,11 @@
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
 //     mixed with REPLAY digits drawn from a small sample of MNIST (fetched at the first
 //     correction), so that the model keeps reading everyone else's digits.
+//   - The drawings the person let stand (accepted: a confident guess they did not
+//     correct) take the place of as many replayed digits, once each: the person's own
+//     digits that the shipped model already reads right. Without them, a habit learned
+//     from corrections spills over (a barred 7, once learned, takes some of that
+//     person's 9s); with them the network learns where their 7s end and their 9s begin.
 //   - The replayed digits in the person's hand (restyle): a person's digits lean and are
 //     as narrow or wide as each other, whatever the digit. The page measures how much
 //     their corrected drawings lean and how wide they are against MNIST's digits of the
@@ -38,6 +43,7 @@
   const RECIPE = Object.freeze({
     copies: 4,    // each corrected drawing, this many times per epoch
     replay: 384,  // MNIST digits mixed in, drawn afresh from the sample for each adaptation
+    accepted: 200, // the latest accepted drawings, in place of as many replayed digits
     restyle: true, // the replayed digits slanted and stretched as the person writes (personStyle)
     fit: Object.freeze({
       learningRate: 0.002,
@@ -92,14 +98,17 @@
   }
 
   /**
-   * What one adaptation trains on: every drawing RECIPE.copies times, then RECIPE.replay
-   * digits of the sample chosen by a PRNG seeded with the number of drawings, restyled
-   * in the person's hand when RECIPE.restyle.
+   * What one adaptation trains on: every corrected drawing RECIPE.copies times, the latest
+   * RECIPE.accepted accepted drawings once, then as many digits of the sample as make up
+   * RECIPE.replay with them, chosen by a PRNG seeded with the number of corrected
+   * drawings and restyled in the person's hand when RECIPE.restyle.
    * @returns {{inputs: Float32Array, labels: Uint8Array}} inputs n x 784 in [0, 1]
    */
-  function trainingSet(drawings, sample, recipe = RECIPE) {
+  function trainingSet(drawings, sample, recipe = RECIPE, accepted = []) {
     const sampleSize = sample.labels.length;
-    const n = drawings.length * recipe.copies + recipe.replay;
+    const kept = recipe.accepted > 0 ? accepted.slice(-recipe.accepted) : [];
+    const replay = Math.max(0, recipe.replay - kept.length);
+    const n = drawings.length * recipe.copies + kept.length + replay;
     const inputs = new Float32Array(n * PIXELS);
     const labels = new Uint8Array(n);
     let row = 0;
@@ -110,10 +119,11 @@
     for (let c = 0; c < recipe.copies; c++) {
       for (const d of drawings) put(d.pixels, d.label);
     }
+    for (const d of kept) put(d.pixels, d.label);
     const rand = mulberry32(drawings.length);
     const style = recipe.restyle ? personStyle(drawings, sample) : null;
     const styled = new Uint8Array(PIXELS);
-    for (let r = 0; r < recipe.replay; r++) {
+    for (let r = 0; r < replay; r++) {
       const j = Math.floor(rand() * sampleSize);
       const digit = sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS);
       put(style ? restyle(digit, style, styled, sampleShapes(sample).digits[j]) : digit, sample.labels[j]);
@@ -249,14 +259,27 @@
   }
 
   /**
-   * Adapts `model` (a Module.Model) to the drawings: back to the shipped parameters,
-   * then Model.fit on trainingSet(). With no drawings the model is the shipped one.
+   * Adapts `model` (a Module.Model) to the corrected drawings (and the accepted ones):
+   * back to the shipped parameters, then Model.fit on trainingSet(). With no corrected
+   * drawings the model is the shipped one.
    */
-  function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE) {
+  function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE, accepted = []) {
     model.setParameters(shippedParameters);
     if (drawings.length === 0) return;
-    const { inputs, labels } = trainingSet(drawings, sample, recipe);
+    const { inputs, labels } = trainingSet(drawings, sample, recipe, accepted);
     model.fit(inputs, labels, { ...recipe.fit, seed: drawings.length });
+  }
+
+  // How sure a guess must be for a drawing cleared without a correction to be accepted
+  // as read right (a guess the person let stand may still be wrong: the surer, the less
+  // likely; a scribble is seldom this sure).
+  const ACCEPT_CONFIDENCE = 0.9;
+
+  /** The digit a drawing with these probabilities is accepted as, or -1 if not sure enough. */
+  function accepts(probabilities) {
+    let best = 0;
+    for (let d = 1; d < probabilities.length; d++) if (probabilities[d] > probabilities[best]) best = d;
+    return probabilities[best] >= ACCEPT_CONFIDENCE ? best : -1;
   }
 
   /** The corrected drawing nearest to `input` (L2 distance of the 784 inputs in [0, 1]). */
@@ -346,6 +369,6 @@
   }
 
   return {
-    PIXELS, RECIPE, RECALL_DISTANCE, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read,
+    PIXELS, RECIPE, ACCEPT_CONFIDENCE, RECALL_DISTANCE, accepts, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read,
   };
 });

@@ -2,12 +2,17 @@
 // handwriting. After every guess, "Wrong? It is: 0 ... 9" (#correct); pressing a digit
 // stores the drawing in this browser (store.js), adapts the model in a worker
 // (learner.worker.js, adapt.js) and then re-predicts the drawing with the adapted model.
+// A drawing cleared without a correction, its guess sure enough (adapt.js, accepts), is
+// "accepted": kept as theirs, read right, so that the next adaptations keep reading such
+// drawings as before (adapt.js). Accepted drawings are kept in memory until the first
+// correction, and stored from then on (the latest RECIPE.accepted of them).
 // The drawings stay in the browser; "Download my drawings" (CSV) and "Download my model"
 // (weights JSON) save them; #forgetBtn returns to the shipped model and deletes them.
 //
 // Test hooks (stable): #correct > button[data-correct="D"];
-// #learned[data-count][data-state]: state "shipped" (no drawings), "adapting", "adapted"
-// or "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
+// #learned[data-count][data-accepted][data-state]: count, the corrected drawings; accepted,
+// the accepted ones; state "shipped" (no corrected drawings), "adapting", "adapted" or
+// "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
 
 import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
 import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
@@ -30,8 +35,11 @@ export class Corrections {
     this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
     this.sample = null;       // the replay sample, from the worker once it has loaded it
     this.store = null;
-    this.drawings = [];       // [{pixels: Uint8Array(784), label}], oldest first
+    this.drawings = [];       // corrected: [{pixels: Uint8Array(784), label, key}], oldest first
+    this.accepted = [];       // accepted, the same (key once stored), at most RECIPE.accepted
     this.input = null;        // the input of the guess on screen (Float32Array(784)) or null
+    this.guess = null;        // the guess on screen, {input, probabilities}
+    this.settled = false;     // the drawing on screen was corrected: not to be accepted
     this.worker = null;
     this.lastId = 0;          // the latest adaptation asked for
     this.forgotten = 0;       // results with an id up to this one came before #forgetBtn
@@ -63,7 +71,10 @@ export class Corrections {
     this.shippedModel = predictor.shippedCopy();
     try {
       this.store = await DrawingStore.open();
-      this.drawings = await this.store.all();
+      const stored = await this.store.all();
+      this.drawings = stored.filter((d) => !d.accepted);
+      this.accepted = stored.filter((d) => d.accepted).concat(this.accepted);
+      this.#keepLatest();
     } catch (err) {
       console.error(err);
       this.#show('error', `Cannot keep your drawings in this browser: ${err?.message ?? err}`);
@@ -86,19 +97,49 @@ export class Corrections {
     return { ...result, probabilities };
   }
 
-  /** The guess on screen changed: its network input, or null when there is none. */
-  offer(input) {
-    this.input = input;
-    this.correctBox.hidden = !input || !this.predictor;
+  /**
+   * The guess on screen changed: {input, probabilities}, or null when there is none (the
+   * canvas was cleared). Clearing a guess that was not corrected accepts it, if it was sure.
+   */
+  offer(result) {
+    if (!result) {
+      if (this.guess && !this.settled && this.predictor) this.#accept(this.guess);
+      this.settled = false;
+    }
+    this.guess = result;
+    this.input = result?.input ?? null;
+    this.correctBox.hidden = !this.input || !this.predictor;
   }
 
   async correct(digit) {
     if (!this.input || !this.store) return;
     const drawing = { pixels: toBytes(this.input), label: digit };
+    this.settled = true;
     this.drawings.push(drawing);
     this.#adapt();
+    await this.#save([...this.accepted.filter((d) => d.key === undefined), drawing]);
+  }
+
+  #accept({ input, probabilities }) {
+    const label = self.nnAdapt.accepts(probabilities);
+    if (label < 0) return;
+    this.accepted.push({ pixels: toBytes(input), label, accepted: true });
+    const dropped = this.#keepLatest();
+    this.learned.dataset.accepted = String(this.accepted.length);
+    // Stored only once the person has corrected a drawing: until then, nothing is kept.
+    if (this.drawings.length) this.#save(this.accepted.slice(-1), dropped.filter((k) => k !== undefined));
+  }
+
+  /** Drops the oldest accepted drawings beyond RECIPE.accepted; returns their keys. */
+  #keepLatest() {
+    const over = this.accepted.length - self.nnAdapt.RECIPE.accepted;
+    return over > 0 ? this.accepted.splice(0, over).map((d) => d.key) : [];
+  }
+
+  async #save(drawings, remove = []) {
+    if (!this.store) return;
     try {
-      await this.store.add(drawing.pixels, drawing.label);
+      await this.store.put(drawings, remove);
     } catch (err) {
       console.error(err);
       this.#show('error', `Could not store the drawing: ${err?.message ?? err}`);
@@ -110,6 +151,7 @@ export class Corrections {
     if (!window.confirm('Forget your drawings and return to the shipped model?')) return;
     this.forgotten = this.lastId;
     this.drawings = [];
+    this.accepted = [];
     this.predictor.model.setParameters(this.shippedModel.parameters());
     this.#show('shipped');
     this.onAdapted();
@@ -122,7 +164,7 @@ export class Corrections {
   }
 
   downloadDrawings() {
-    save(new Blob([drawingsToCsv(this.drawings)], { type: 'text/csv' }), 'my-drawings.csv');
+    save(new Blob([drawingsToCsv([...this.drawings, ...this.accepted])], { type: 'text/csv' }), 'my-drawings.csv');
   }
 
   /** The adapted model's weights JSON, written by the worker (the page's module only predicts). */
@@ -145,7 +187,7 @@ export class Corrections {
       });
     }
     this.lastId += 1;
-    this.worker.postMessage({ type: 'adapt', id: this.lastId, drawings: this.drawings });
+    this.worker.postMessage({ type: 'adapt', id: this.lastId, drawings: this.drawings, accepted: this.accepted });
     this.#show('adapting');
   }
 
@@ -166,14 +208,17 @@ export class Corrections {
     }
     this.predictor.model.setParameters(msg.parameters);
     this.lastMs = msg.ms;
-    if (msg.id === this.lastId) this.#show('adapted', '', msg.count);
+    if (msg.id === this.lastId) this.#show('adapted', '', msg.count, msg.accepted);
     this.onAdapted();
   }
 
-  #show(state, message = '', count = this.drawings.length) {
+  /** count: corrected drawings; accepted: accepted ones learned from. */
+  #show(state, message = '', count = this.drawings.length, accepted = this.accepted.length) {
     this.learned.dataset.state = state;
     this.learned.dataset.count = String(count);
-    const n = `${count} of your drawing${count === 1 ? '' : 's'}`;
+    this.learned.dataset.accepted = String(this.accepted.length);
+    const n = `${count} correction${count === 1 ? '' : 's'}` +
+      (accepted ? ` and ${accepted} drawing${accepted === 1 ? '' : 's'} it read right` : '');
     const ms = this.lastMs == null ? '' : ` (${Math.round(this.lastMs)} ms)`;
     this.learned.textContent = {
       shipped: 'Using the shipped model. Correct a wrong guess to teach it your handwriting.',

@@ -4,11 +4,13 @@
 //
 // Messages in:
 //   {type: 'init', moduleUrl, modelUrl, sampleUrl}   once; the sample is fetched at once
-//   {type: 'adapt', id, drawings: [{pixels: Uint8Array(784), label}]}   all of them, oldest first
+//   {type: 'adapt', id, drawings, accepted}   all the corrected and accepted drawings,
+//        [{pixels: Uint8Array(784), label}] each, oldest first
 //   {type: 'json'}   the adapted model's weights JSON, once any pending adaptation has run
 // Messages out:
 //   {type: 'sample', pixels: Uint8Array(n * 784), labels: Uint8Array(n)}   once loaded (adapt.js, read)
-//   {type: 'adapted', id, count, parameters: Float32Array (transferred), ms}
+//   {type: 'adapted', id, count, accepted, parameters: Float32Array (transferred), ms}
+//        count: corrected drawings; accepted: accepted ones learned from
 //   {type: 'json', text}
 //   {type: 'error', id, message}
 // Requests that arrive while one is running are coalesced: only the latest runs next,
@@ -64,15 +66,17 @@ async function run() {
     return;
   }
   running = true;
-  const { id, drawings } = pending;
+  const { id, drawings, accepted = [] } = pending;
   pending = null;
   try {
     const { model, shipped, sample } = await ready;
     const start = performance.now();
-    self.nnAdapt.adapt(model, shipped, drawings, sample);
+    self.nnAdapt.adapt(model, shipped, drawings, sample, self.nnAdapt.RECIPE, accepted);
     const parameters = model.parameters();
     const ms = performance.now() - start;
-    self.postMessage({ type: 'adapted', id, count: drawings.length, parameters, ms }, [parameters.buffer]);
+    self.postMessage({
+      type: 'adapted', id, count: drawings.length, accepted: Math.min(accepted.length, self.nnAdapt.RECIPE.accepted), parameters, ms,
+    }, [parameters.buffer]);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: err?.message ?? String(err) });
   } finally {

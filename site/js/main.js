@@ -64,7 +64,7 @@ function predict() {
   timings.predictMs.push(ms);
   if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();
   view.showResult(result);
-  corrections?.offer(result.input);
+  corrections?.offer(result);
   showTimings();
 }
 

@@ -1,13 +1,16 @@
-// store.js: the person's corrected drawings, kept in this browser (IndexedDB) and
-// nowhere else. A drawing is the network's 28x28 input as bytes (0..255, ink = 255,
-// row-major: round(input * 255), as the CSV download holds it) and the digit it is.
+// store.js: the person's drawings, kept in this browser (IndexedDB) and nowhere else: the
+// ones they corrected, and the ones whose guess they let stand ("accepted"). A drawing is
+// the network's 28x28 input as bytes (0..255, ink = 255, row-major: round(input * 255),
+// as the CSV download holds it) and the digit it is.
 //
 // The adapted model is not stored: it is rebuilt from these drawings (adapting is
 // deterministic, see adapt.js), so it always matches the shipped model it started from.
 
 const DB_NAME = 'digitnn';
 const DB_VERSION = 1;
-const STORE = 'drawings';  // {pixels: Uint8Array(784), label: 0..9, time: ms since 1970}, key: 1, 2, ...
+// {pixels: Uint8Array(784), label: 0..9, time: ms since 1970, accepted: true if the guess
+// was let stand (absent for a correction)}, key: 1, 2, ...
+const STORE = 'drawings';
 
 export const PIXELS = 784;
 
@@ -50,18 +53,30 @@ export class DrawingStore {
     this.db = db;
   }
 
-  /** Adds a drawing: its 784 bytes and its digit. */
-  async add(pixels, label) {
+  /**
+   * Adds drawings ({pixels, label, accepted?}) and deletes the ones with the keys in
+   * `remove`, in one transaction. Sets each added drawing's `key`.
+   */
+  async put(drawings, remove = []) {
     const tx = this.db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).add({ pixels, label, time: Date.now() });
+    const store = tx.objectStore(STORE);
+    for (const d of drawings) {
+      const record = { pixels: d.pixels, label: d.label, time: Date.now() };
+      if (d.accepted) record.accepted = true;
+      store.add(record).onsuccess = (e) => { d.key = e.target.result; };
+    }
+    for (const key of remove) store.delete(key);
     await committed(tx);
   }
 
-  /** Every drawing, oldest first: [{pixels: Uint8Array(784), label}]. */
+  /** Every drawing, oldest first: [{pixels: Uint8Array(784), label, accepted, key}]. */
   async all() {
     const tx = this.db.transaction(STORE, 'readonly');
-    const rows = await done(tx.objectStore(STORE).getAll());
-    return rows.map(({ pixels, label }) => ({ pixels: new Uint8Array(pixels), label }));
+    const store = tx.objectStore(STORE);
+    const [rows, keys] = await Promise.all([done(store.getAll()), done(store.getAllKeys())]);
+    return rows.map(({ pixels, label, accepted }, i) => ({
+      pixels: new Uint8Array(pixels), label, accepted: accepted === true, key: keys[i],
+    }));
   }
 
   /** Deletes every drawing. */

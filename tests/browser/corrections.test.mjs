@@ -1,6 +1,7 @@
 // corrections.test.mjs: learning from corrections in the real page (Chromium through
 // playwright-core): draw, press a #correct button, the guess becomes that digit; a reload
-// keeps the count and the adapted guess; #forgetBtn returns to the shipped model's guess;
+// keeps the count and the adapted guess; a sure guess cleared without a correction is
+// accepted and kept too; #forgetBtn returns to the shipped model's guess;
 // the CSV download is in the original's format and the trainer reads it.
 //
 //   node --test tests/browser/corrections.test.mjs   (NN_SITE_DIR, NN_NATIVE_BUILD as the other suites)
@@ -106,13 +107,28 @@ test('a correction teaches the page, lasts across a reload, and #forgetBtn undoe
     await drawSeven(page);
     await page.waitForFunction((d) => document.querySelector('#prediction').dataset.digit === d, target);
 
+    // Cleared without a correction, a sure guess is accepted and stored beside the
+    // corrections; the next adaptation (here, a reload's) learns from it too.
+    assert.equal(await page.getAttribute('#learned', 'data-accepted'), '0');
+    await page.click('#clearBtn');
+    await page.waitForSelector('#learned[data-accepted="1"]');
+    await page.reload();
+    assert.equal(await waitForLoad(page), 'ready');
+    await waitAdapted(page, 1);
+    assert.equal(await page.getAttribute('#learned', 'data-accepted'), '1');
+    assert.match(await page.textContent('#learned'), /Learned from 1 correction and 1 drawing it read right/);
+    const [both] = await Promise.all([page.waitForEvent('download'), page.click('#downloadDrawingsBtn')]);
+    const rows = readFileSync(await both.path(), 'utf8').trim().split('\n').slice(1);
+    assert.deepEqual(rows.map((r) => r.split(',')[0]), [target, target]);
+
     // Forget: the shipped model's guess again, and nothing stored after another reload.
+    await drawSeven(page);
     await page.click('#forgetBtn');
     await page.waitForSelector('#learned[data-state="shipped"][data-count="0"]');
     await page.waitForFunction((d) => document.querySelector('#prediction').dataset.digit === d, shippedGuess);
     await page.reload();
     assert.equal(await waitForLoad(page), 'ready');
-    await page.waitForSelector('#learned[data-state="shipped"][data-count="0"]');
+    await page.waitForSelector('#learned[data-state="shipped"][data-count="0"][data-accepted="0"]');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

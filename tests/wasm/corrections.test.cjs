@@ -171,6 +171,44 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     b.delete();
   });
 
+  it("accepted drawings: the latest RECIPE.accepted, once each, in place of as many replayed digits", () => {
+    const drawings = randomDrawings(3, 41);
+    const accepted = randomDrawings(7, 42);
+    const small = { ...recipe, replay: 10, accepted: 5 };
+    const { inputs, labels } = adaptJs.trainingSet(drawings, sample, small, accepted);
+    const rows = inputs.length / PIXELS;
+    assert.equal(rows, drawings.length * small.copies + 10, "the accepted drawings replace replayed ones");
+    const row = (r) => Array.from(inputs.subarray(r * PIXELS, (r + 1) * PIXELS), (v) => Math.round(v * 255));
+    const first = drawings.length * small.copies;
+    for (let k = 0; k < 5; ++k) {
+      assert.deepEqual(row(first + k), Array.from(accepted[2 + k].pixels), `accepted row ${k}: the latest five, in order`);
+      assert.equal(labels[first + k], accepted[2 + k].label);
+    }
+    // More accepted drawings than replayed digits: no replay at all, never a negative count.
+    assert.equal(adaptJs.trainingSet(drawings, sample, { ...small, replay: 3 }, accepted).labels.length, first + 5);
+    // Off (accepted: 0): the replay as before.
+    const off = adaptJs.trainingSet(drawings, sample, { ...small, accepted: 0 }, accepted);
+    assert.deepEqual(off, adaptJs.trainingSet(drawings, sample, { ...small, accepted: 0 }));
+    // Accepted drawings alone (no correction) leave the shipped model as it is.
+    const model = new nn.Model(json);
+    const shipped = model.parameters();
+    adaptJs.adapt(model, shipped, [], sample, recipe, accepted);
+    assert.deepEqual(model.parameters(), shipped);
+    // ...and with a correction they change what is learned.
+    adaptJs.adapt(model, shipped, drawings, sample, recipe);
+    const without = model.parameters();
+    adaptJs.adapt(model, shipped, drawings, sample, recipe, accepted);
+    assert.notDeepEqual(model.parameters(), without);
+    model.delete();
+  });
+
+  it("accepts a guess only when sure", () => {
+    const sure = Float32Array.from({ length: 10 }, (_, i) => (i === 4 ? 0.955 : 0.005));
+    assert.equal(adaptJs.accepts(sure), 4);
+    const unsure = Float32Array.from({ length: 10 }, (_, i) => (i === 4 ? adaptJs.ACCEPT_CONFIDENCE - 0.01 : 0.01));
+    assert.equal(adaptJs.accepts(unsure), -1);
+  });
+
   it("reads with the adapted network what looks like the corrected drawings, with both what looks like MNIST", () => {
     const [d] = randomDrawings(1, 27);
     const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
