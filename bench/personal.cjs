@@ -178,7 +178,7 @@ async function main() {
       const probabilities = adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, args.recipe, sample);
       if (argmax(probabilities) === label || lazy() < args.lazy) {
         const digit = adaptJs.accepts(probabilities);
-        if (digit >= 0) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
+        if (digit >= 0 && !adaptJs.recall(drawings, input)) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
         continue;
       }
       drawings.push({ pixels: toBytes(input), label });
@@ -249,10 +249,10 @@ async function main() {
     `(x${(summary.misread_later_error_adapted / summary.misread_later_error_shipped).toFixed(2)})`);
   console.log(`MNIST test (${testSet.length} digits, normalised): shipped ${pct(shippedMnist)}; adapted: ` +
     `${summary.mnist_drop_mean.toFixed(2)} points lower on average, ${summary.mnist_drop_worst.toFixed(2)} at worst; ` +
-    `${summary.people_at_max_corrections} people reached ${args.corrections} corrections: at worst ` +
-    `${summary.mnist_drop_worst_at_max_corrections?.toFixed(2)} points lower`);
-  console.log(`time per correction (WebAssembly, one thread): ${summary.ms_per_correction.toFixed(0)} ms mean, ` +
-    `${summary.ms_at_max_corrections?.toFixed(0)} ms at the ${args.corrections}th`);
+    (at50.length ? `${at50.length} people reached ${args.corrections} corrections: at worst ` +
+      `${summary.mnist_drop_worst_at_max_corrections.toFixed(2)} points lower` : `nobody reached ${args.corrections} corrections`));
+  console.log(`time per correction (WebAssembly, one thread): ${summary.ms_per_correction.toFixed(0)} ms mean` +
+    (at50.length ? `, ${summary.ms_at_max_corrections.toFixed(0)} ms at the ${args.corrections}th` : ''));
 }
 
 main().catch((err) => {

@@ -5,8 +5,10 @@
 //
 // The recipe, measured by bench/personal.cjs (README, "Learning from corrections"):
 //   - Always from the shipped model: every adaptation starts from its weights and trains
-//     on all the corrected drawings so far. The result depends only on the drawings (the
-//     seed is their count), so a reload rebuilds the same model from the stored drawings.
+//     on all the corrected (and accepted) drawings so far. The result depends only on the
+//     drawings (the seed is the count of corrected ones), so a reload rebuilds it from the
+//     stored drawings (with the drawings accepted since, which the page learns from at the
+//     next correction: accepting alone does not adapt again).
 //   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
 //     detectors serve every handwriting; the layers above learn the person's shapes.
 //     Freezing it halves the forgetting and the time.

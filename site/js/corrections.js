@@ -10,8 +10,9 @@
 // (weights JSON) save them; #forgetBtn returns to the shipped model and deletes them.
 //
 // Test hooks (stable): #correct > button[data-correct="D"];
-// #learned[data-count][data-accepted][data-state]: count, the corrected drawings; accepted,
-// the accepted ones; state "shipped" (no corrected drawings), "adapting", "adapted" or
+// #learned[data-count][data-accepted][data-state]: count, the corrected drawings learned
+// from (the text too); accepted, the accepted drawings kept now (the text gives those the
+// latest adaptation learned from: accepting does not adapt again); state "shipped" (no corrected drawings), "adapting", "adapted" or
 // "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
 
 import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
@@ -74,7 +75,6 @@ export class Corrections {
       const stored = await this.store.all();
       this.drawings = stored.filter((d) => !d.accepted);
       this.accepted = stored.filter((d) => d.accepted).concat(this.accepted);
-      this.#keepLatest();
     } catch (err) {
       console.error(err);
       this.#show('error', `Cannot keep your drawings in this browser: ${err?.message ?? err}`);
@@ -82,6 +82,8 @@ export class Corrections {
     }
     if (this.drawings.length) this.#adapt();
     else this.#show('shipped');
+    // Any accepted while the store opened, and the oldest beyond RECIPE.accepted.
+    await this.#save(this.#keepLatest());
   }
 
   /**
@@ -117,30 +119,41 @@ export class Corrections {
     this.settled = true;
     this.drawings.push(drawing);
     this.#adapt();
-    await this.#save([...this.accepted.filter((d) => d.key === undefined), drawing]);
+    await this.#save();
   }
 
+  /**
+   * Keeps a guess cleared without a correction, if the page was sure of it and the drawing
+   * is not a corrected one drawn again (which the memory, not the network, reads right).
+   */
   #accept({ input, probabilities }) {
     const label = self.nnAdapt.accepts(probabilities);
-    if (label < 0) return;
+    if (label < 0 || self.nnAdapt.recall(this.drawings, input)) return;
     this.accepted.push({ pixels: toBytes(input), label, accepted: true });
-    const dropped = this.#keepLatest();
     this.learned.dataset.accepted = String(this.accepted.length);
-    // Stored only once the person has corrected a drawing: until then, nothing is kept.
-    if (this.drawings.length) this.#save(this.accepted.slice(-1), dropped.filter((k) => k !== undefined));
+    this.#save(this.#keepLatest());
   }
 
-  /** Drops the oldest accepted drawings beyond RECIPE.accepted; returns their keys. */
+  /** Drops the oldest accepted drawings beyond RECIPE.accepted; returns their store keys. */
   #keepLatest() {
     const over = this.accepted.length - self.nnAdapt.RECIPE.accepted;
-    return over > 0 ? this.accepted.splice(0, over).map((d) => d.key) : [];
+    return over > 0 ? this.accepted.splice(0, over).map((d) => d.key).filter((k) => k != null) : [];
   }
 
-  async #save(drawings, remove = []) {
+  /**
+   * Stores the drawings not stored yet, once the person has corrected one (until then,
+   * nothing is kept), and deletes the ones with the keys in `remove`. A drawing's key is
+   * null while it is being stored, then its key (store.js, put).
+   */
+  async #save(remove = []) {
     if (!this.store) return;
+    const batch = this.drawings.length ? [...this.drawings, ...this.accepted].filter((d) => d.key === undefined) : [];
+    if (!batch.length && !remove.length) return;
+    for (const d of batch) d.key = null;
     try {
-      await this.store.put(drawings, remove);
+      await this.store.put(batch, remove);
     } catch (err) {
+      for (const d of batch) if (d.key === null) d.key = undefined;
       console.error(err);
       this.#show('error', `Could not store the drawing: ${err?.message ?? err}`);
     }
