@@ -12,8 +12,9 @@
 // Test hooks (stable): #correct > button[data-correct="D"];
 // #learned[data-count][data-accepted][data-state]: count, the corrected drawings learned
 // from (the text too); accepted, the accepted drawings kept now (the text gives those the
-// latest adaptation learned from: accepting does not adapt again); state "shipped" (no corrected drawings), "adapting", "adapted" or
-// "error"; #forgetBtn, #downloadDrawingsBtn, #downloadModelBtn.
+// latest adaptation learned from: accepting does not adapt again); state "shipped" (no
+// corrected drawings), "adapting", "adapted" or "error"; #forgetBtn, #downloadDrawingsBtn,
+// #downloadModelBtn.
 
 import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
 import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
