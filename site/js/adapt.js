@@ -23,7 +23,7 @@
 //     correction), so that the model keeps reading everyone else's digits.
 //   - The drawings the person let stand (accepted: a confident guess they did not
 //     correct) take the place of as many replayed digits, once each: the person's own
-//     digits that the shipped model already reads right. Without them, a habit learned
+//     digits that the page already reads right. Without them, a habit learned
 //     from corrections spills over (a barred 7, once learned, takes some of that
 //     person's 9s); with them the network learns where their 7s end and their 9s begin.
 //   - The replayed digits in the person's hand (restyle): a person's digits lean and are

@@ -39,8 +39,7 @@ export class Corrections {
     this.store = null;
     this.drawings = [];       // corrected: [{pixels: Uint8Array(784), label, key}], oldest first
     this.accepted = [];       // accepted, the same (key once stored), at most RECIPE.accepted
-    this.input = null;        // the input of the guess on screen (Float32Array(784)) or null
-    this.guess = null;        // the guess on screen, {input, probabilities}
+    this.guess = null;        // the guess on screen, {input: Float32Array(784), probabilities}, or null
     this.settled = false;     // the drawing on screen was corrected: not to be accepted
     this.worker = null;
     this.lastId = 0;          // the latest adaptation asked for
@@ -110,13 +109,12 @@ export class Corrections {
       this.settled = false;
     }
     this.guess = result;
-    this.input = result?.input ?? null;
-    this.correctBox.hidden = !this.input || !this.predictor;
+    this.correctBox.hidden = !result || !this.predictor;
   }
 
   async correct(digit) {
-    if (!this.input || !this.store) return;
-    const drawing = { pixels: toBytes(this.input), label: digit };
+    if (!this.guess || !this.store) return;
+    const drawing = { pixels: toBytes(this.guess.input), label: digit };
     this.settled = true;
     this.drawings.push(drawing);
     this.#adapt();
