@@ -111,9 +111,10 @@ function normalisedTestSet(nn, dir, count) {
 }
 
 // The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
-// `page`: {shipped, model, drawings, recipe, sample}, what the page reads with.
-const pageRead = (page, input) => argmax(adaptJs.read(page.shipped.predict(input), page.model.predict(input),
-  page.drawings, input, page.recipe, page.sample));
+// `page`: {shipped, model, drawings, style, recipe, sample}, what the page reads with.
+const pageRead = (page, input) => argmax(pageProbabilities(page, input));
+const pageProbabilities = (page, input) => adaptJs.read(page.shipped, page.model, page.drawings, input, page.style,
+  page.recipe, page.sample);
 
 function accuracy(page, set) {
   let right = 0;
@@ -121,7 +122,7 @@ function accuracy(page, set) {
   return right / set.length;
 }
 
-const toBytes = (input) => Uint8Array.from(input, (x) => Math.round(255 * Math.min(1, Math.max(0, x))));
+const { toBytes } = adaptJs;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -168,14 +169,14 @@ async function main() {
     }
     model.setParameters(shippedParameters);
     const drawings = [], accepted = [];
-    const page = { shipped, model, drawings, recipe: args.recipe, sample };
+    const page = { shipped, model, drawings, style: null, recipe: args.recipe, sample };
     const lazy = mulberry32(args.seed * 1000 + p + 375);
     const times = [];
     let drawn = 0, reread = 0;
     while (drawn < args.digits && drawings.length < args.corrections) {
       const [input, label] = draw();
       ++drawn;
-      const probabilities = adaptJs.read(shipped.predict(input), model.predict(input), drawings, input, args.recipe, sample);
+      const probabilities = pageProbabilities(page, input);
       if (argmax(probabilities) === label || lazy() < args.lazy) {
         const digit = adaptJs.accepts(probabilities);
         if (digit >= 0 && !adaptJs.recall(drawings, input)) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
@@ -183,9 +184,11 @@ async function main() {
       }
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
-      adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted);
+      page.style = adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted).style;
       times.push(performance.now() - t0);
-      reread += argmax(model.predict(input)) === label;  // the corrected drawing, by the network alone
+      // The corrected drawing, by the network alone, as it learned it (straightened).
+      const learned = page.style ? Float32Array.from(adaptJs.straighten(toBytes(input), page.style), (v) => v / 255) : input;
+      reread += argmax(model.predict(learned)) === label;
     }
     let wrongShipped = 0, wrongAdapted = 0;
     for (let n = 0; n < args.later; ++n) {

@@ -12,10 +12,13 @@
 //   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
 //     detectors serve every handwriting; the layers above learn the person's shapes.
 //     Freezing it halves the forgetting and the time.
-//   - Reading (read): a drawing more like the person's corrected drawings than like MNIST's
-//     sample is read by the adapted network; one more like MNIST's by both networks, which
-//     keeps MNIST's digits read as the shipped model reads them (a person's 7 with a bar,
-//     once learned, costs some of MNIST's 9s in the adapted network alone).
+//   - Reading (read): the adapted network reads a drawing straightened when that makes it
+//     look more like MNIST to the shipped network (the person's drawings), as drawn when
+//     not (everyone else's). A drawing more like the person's corrected drawings than like
+//     MNIST's sample is then read by the adapted network; one more like MNIST's by both
+//     networks, which keeps MNIST's digits read as the shipped model reads them (a
+//     person's 7 with a bar, once learned, costs some of MNIST's 9s in the adapted network
+//     alone).
 //   - A memory (recall, withMemory): a drawing nearly identical to a corrected one is read
 //     as corrected, so the drawing on the canvas reads right at once after a correction.
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
@@ -26,11 +29,13 @@
 //     digits that the page already reads right. Without them, a habit learned
 //     from corrections spills over (a barred 7, once learned, takes some of that
 //     person's 9s); with them the network learns where their 7s end and their 9s begin.
-//   - The replayed digits in the person's hand (restyle): a person's digits lean and are
-//     as narrow or wide as each other, whatever the digit. The page measures how much
-//     their corrected drawings lean and how wide they are against MNIST's digits of the
-//     same class (personStyle), and slants and stretches each replayed digit the same
-//     way, so the network learns every digit, not only the corrected ones, in their hand.
+//   - The person's drawings straightened (straighten): a person's digits lean and are as
+//     narrow or wide as each other, whatever the digit. The page measures how much their
+//     drawings (corrected and accepted) lean and how wide they are against MNIST's digits
+//     of the same class (personStyle), and takes that lean and width out of each of their
+//     drawings before it learns from it, and out of each drawing it reads: the network
+//     then sees their digits in MNIST's slant and width, which it already knows, and
+//     learns only what differs beyond that (a bar on a 7, an open 4).
 //
 // Shapes: a drawing is {pixels: Uint8Array(784), label}, pixels 0..255 (ink = 255),
 // row-major 28x28, what store.js keeps and the CSV download holds.
@@ -46,7 +51,7 @@
     copies: 4,    // each corrected drawing, this many times per epoch
     replay: 384,  // MNIST digits mixed in, drawn afresh from the sample for each adaptation
     accepted: 200, // the latest accepted drawings, in place of as many replayed digits
-    restyle: true, // the replayed digits slanted and stretched as the person writes (personStyle)
+    straighten: true, // the person's drawings learned and read in MNIST's slant and width (personStyle)
     fit: Object.freeze({
       learningRate: 0.002,
       batchSize: 16,
@@ -56,8 +61,10 @@
         maxShift: 1, maxRotation: 8, maxScale: 0.08, maxThickness: 0.3, elasticAlpha: 0,
       }),
     }),
-    // How a drawing is read once adapted (read()): near and far are ratios of distances.
-    read: Object.freeze({ near: 0.9, far: 1.2, nearWeight: 1, farWeight: 0.3 }),
+    // How a drawing is read once adapted (read()): near and far are ratios of distances;
+    // sureness, how much surer of the straightened drawing (in nats) the shipped network
+    // must be for the adapted one to read it rather than the drawing as drawn.
+    read: Object.freeze({ near: 0.9, far: 1.2, nearWeight: 1, farWeight: 0.3, sureness: 0.2 }),
   });
 
   // mulberry32: a small seeded PRNG, uniform in [0, 1) (also the benchmarks' and tests').
@@ -103,8 +110,11 @@
    * What one adaptation trains on: every corrected drawing RECIPE.copies times, the latest
    * RECIPE.accepted accepted drawings once, then as many digits of the sample as make up
    * RECIPE.replay with them, chosen by a PRNG seeded with the number of corrected
-   * drawings and restyled in the person's hand when RECIPE.restyle.
-   * @returns {{inputs: Float32Array, labels: Uint8Array}} inputs n x 784 in [0, 1]
+   * drawings. When RECIPE.straighten, the person's drawings straightened by their style
+   * (personStyle of the corrected and the kept accepted drawings); the sample as it is.
+   * @returns {{inputs: Float32Array, labels: Uint8Array, style: ?{slant, aspect}, accepted: number}}
+   *   inputs n x 784 in [0, 1]; style, the person's (null when not straightening);
+   *   accepted, how many accepted drawings are in it
    */
   function trainingSet(drawings, sample, recipe = RECIPE, accepted = []) {
     const sampleSize = sample.labels.length;
@@ -118,19 +128,22 @@
       for (let i = 0; i < PIXELS; i++) inputs[row * PIXELS + i] = pixels[i] / 255;
       labels[row++] = label;
     };
+    const style = recipe.straighten ? personStyle(drawings.concat(kept), sample) : null;
+    const own = style ? (d) => ({ pixels: straighten(d.pixels, style), label: d.label }) : (d) => d;
+    const corrected = drawings.map(own);
     for (let c = 0; c < recipe.copies; c++) {
-      for (const d of drawings) put(d.pixels, d.label);
+      for (const d of corrected) put(d.pixels, d.label);
     }
-    for (const d of kept) put(d.pixels, d.label);
+    for (const d of kept) {
+      const { pixels, label } = own(d);
+      put(pixels, label);
+    }
     const rand = mulberry32(drawings.length);
-    const style = recipe.restyle ? personStyle(drawings, sample) : null;
-    const styled = new Uint8Array(PIXELS);
     for (let r = 0; r < replay; r++) {
       const j = Math.floor(rand() * sampleSize);
-      const digit = sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS);
-      put(style ? restyle(digit, style, styled, sampleShapes(sample).digits[j]) : digit, sample.labels[j]);
+      put(sample.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), sample.labels[j]);
     }
-    return { inputs, labels };
+    return { inputs, labels, style, accepted: kept.length };
   }
 
   const SIDE = 28;
@@ -165,16 +178,14 @@
     return { cx, cy, slant, width: Math.sqrt(Math.max(1e-6, (xx - slant * xy) / mass)), height: Math.sqrt(Math.max(1e-6, yy / mass)) };
   }
 
-  // Per sample (computed once): each digit's shape, and the mean slant and log(width /
-  // height) of its digits by class.
+  // Per sample (computed once): the mean slant and log(width / height) of its digits by class.
   const classShapes = new WeakMap();
   function sampleShapes(sample) {
     let shapes = classShapes.get(sample);
     if (shapes) return shapes;
     const slant = new Float64Array(10), aspect = new Float64Array(10), count = new Float64Array(10);
-    const digits = Array.from(sample.labels, (_, j) => shape(sample.pixels, j * PIXELS));
-    for (let j = 0; j < digits.length; j++) {
-      const s = digits[j];
+    for (let j = 0; j < sample.labels.length; j++) {
+      const s = shape(sample.pixels, j * PIXELS);
       if (!s) continue;
       const label = sample.labels[j];
       slant[label] += s.slant;
@@ -185,7 +196,7 @@
       slant[l] /= Math.max(1, count[l]);
       aspect[l] /= Math.max(1, count[l]);
     }
-    shapes = { digits, slant, aspect };
+    shapes = { slant, aspect };
     classShapes.set(sample, shapes);
     return shapes;
   }
@@ -196,11 +207,10 @@
     return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
   };
 
-  // How far restyling goes. Widths: about the 5th to 95th percentiles of MNIST's own digits
-  // around their class's mean (the replay sample: log(width / height) -0.41 to 0.39);
-  // stretching further (a person writing 1.7 times as wide) cost a third of a point on
-  // MNIST. Slants: as far as people lean (MNIST's own: -0.45 to 0.47); the strongly
-  // slanted gain the most from it, at no cost on MNIST.
+  // How far a person's style is taken out. Widths: about the 5th to 95th percentiles of
+  // MNIST's own digits around their class's mean (the replay sample: log(width / height)
+  // -0.41 to 0.39). Slants: as far as people lean (MNIST's own: -0.45 to 0.47); the
+  // strongly slanted gain the most.
   const STYLE_LIMIT = Object.freeze({ slant: 0.75, aspect: 0.4 });
   const clamp = (v, limit) => Math.min(limit, Math.max(-limit, v));
 
@@ -226,9 +236,9 @@
    * `digit` (784 bytes) in the style: slanted by style.slant more and exp(style.aspect)
    * times as wide, about its centre of mass; then shrunk, if it has to be, so that its ink
    * fits MNIST's 20x20 box again. Bilinear. Written into `out` (784 bytes), returned.
-   * `s`: the digit's shape, when already known.
    */
-  function restyle(digit, style, out, s = shape(digit)) {
+  function restyle(digit, style, out = new Uint8Array(PIXELS)) {
+    const s = shape(digit);
     out.fill(0);
     if (!s) return out;
     // Forward: x' = cx + wide (x - cx + shear (y - cy)), y' = y; its slant is then the
@@ -260,16 +270,24 @@
     return out;
   }
 
+  /** A person's drawing (784 bytes) with their style taken out: restyle by the opposite. */
+  function straighten(pixels, style, out = new Uint8Array(PIXELS)) {
+    return restyle(pixels, { slant: -style.slant, aspect: -style.aspect }, out);
+  }
+
   /**
    * Adapts `model` (a Module.Model) to the corrected drawings (and the accepted ones):
    * back to the shipped parameters, then Model.fit on trainingSet(). With no corrected
    * drawings the model is the shipped one.
+   * @returns {{style: ?{slant, aspect}, accepted: number}} the style the model learned the
+   *   drawings in (read() takes it), and how many accepted drawings it learned from
    */
   function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE, accepted = []) {
     model.setParameters(shippedParameters);
-    if (drawings.length === 0) return;
-    const { inputs, labels } = trainingSet(drawings, sample, recipe, accepted);
+    if (drawings.length === 0) return { style: null, accepted: 0 };
+    const { inputs, labels, style, accepted: learned } = trainingSet(drawings, sample, recipe, accepted);
     model.fit(inputs, labels, { ...recipe.fit, seed: drawings.length });
+    return { style, accepted: learned };
   }
 
   // How sure a guess must be for a drawing cleared without a correction to be accepted
@@ -324,27 +342,56 @@
   }
 
   /**
-   * How the page reads a drawing once it has learned from corrections: the adapted and
-   * the shipped networks' probabilities, mixed by whether the drawing looks more like the
-   * person's corrected drawings or like MNIST's digits (the replay sample), then the memory.
-   * The measure is r = (distance to the nearest corrected drawing) / (distance to the
-   * nearest sample digit). Below recipe.read.near the drawing is the person's handwriting,
-   * which the adapted network learned: it answers (nearWeight). Beyond far the drawing is
-   * more like everyone else's digits, which the adapted network knows less well than the
+   * How the page reads a drawing once it has learned from corrections. `shipped` and
+   * `adapted`: the two networks (Module.Model, or anything with predict(input) giving 10
+   * probabilities); `style`: the one adapt() returned (null: none).
+   *
+   * The adapted network reads the drawing straightened by the person's style, as it learned
+   * their drawings, and as drawn, mixed (a weighted geometric mean) by how much surer the
+   * shipped network is of the straightened one (the difference of its entropies, over
+   * recipe.read.sureness, through a logistic): the person's drawings look more like MNIST
+   * once straightened, MNIST's own digits less.
+   *
+   * Then the adapted and the shipped networks are mixed by whether the drawing looks more
+   * like the person's corrected drawings or like MNIST's digits (the replay sample). The
+   * measure is r = (distance to the nearest corrected drawing) / (distance to the nearest
+   * sample digit). Below recipe.read.near the drawing is the person's handwriting, which
+   * the adapted network learned: it answers (nearWeight). Beyond far the drawing is more
+   * like everyone else's digits, which the adapted network knows less well than the
    * shipped one (learning a 7 with a bar costs some of MNIST's 9s): both count, the
    * adapted one farWeight. In between, a ramp. The mix is a weighted geometric mean
    * (p ~ adapted^w shipped^(1-w)): where the two disagree, the surer one counts more.
-   * Without the sample yet, every drawing is far.
+   * Without the sample yet, every drawing is far. Last, the memory (withMemory).
    * @returns {Float32Array} 10 probabilities
    */
-  function read(shippedProbabilities, adaptedProbabilities, drawings, input, recipe = RECIPE, sample = null) {
+  function read(shipped, adapted, drawings, input, style = null, recipe = RECIPE, sample = null) {
+    const asDrawn = adapted.predict(input);
     const near = nearest(drawings, input);
-    if (!near) return adaptedProbabilities;
+    if (!near) return asDrawn;
+    const shippedAsDrawn = shipped.predict(input);
+    let mine = asDrawn;
+    if (style) {
+      const straight = Float32Array.from(straighten(toBytes(input), style), (v) => v / 255);
+      const surer = (entropy(shippedAsDrawn) - entropy(shipped.predict(straight))) / recipe.read.sureness;
+      mine = geometricMean(adapted.predict(straight), asDrawn, 1 / (1 + Math.exp(-surer)));
+    }
     const { near: r1, far: r2, nearWeight, farWeight } = recipe.read;
     const r = sample ? near.distance / Math.max(1e-6, sampleDistance(sample, input)) : Infinity;
     const t = Math.min(1, Math.max(0, (r2 - r) / (r2 - r1)));
     const w = farWeight + (nearWeight - farWeight) * t;
-    return withMemory(geometricMean(adaptedProbabilities, shippedProbabilities, w), drawings, input, near);
+    return withMemory(geometricMean(mine, shippedAsDrawn, w), drawings, input, near);
+  }
+
+  /** The entropy of probabilities, in nats. */
+  function entropy(p) {
+    let h = 0;
+    for (const v of p) if (v > 0) h -= v * Math.log(v);
+    return h;
+  }
+
+  /** The network input (784 floats in [0, 1]) as the bytes stored and downloaded. */
+  function toBytes(input) {
+    return Uint8Array.from(input, (x) => Math.round(255 * Math.min(1, Math.max(0, x))));
   }
 
   /** Probabilities proportional to a^w b^(1-w). */
@@ -371,6 +418,6 @@
   }
 
   return {
-    PIXELS, RECIPE, ACCEPT_CONFIDENCE, RECALL_DISTANCE, accepts, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read,
+    PIXELS, RECIPE, ACCEPT_CONFIDENCE, RECALL_DISTANCE, accepts, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, straighten, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read, toBytes,
   };
 });

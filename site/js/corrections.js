@@ -16,7 +16,7 @@
 // corrected drawings), "adapting", "adapted" or "error"; #forgetBtn, #downloadDrawingsBtn,
 // #downloadModelBtn.
 
-import { DrawingStore, drawingsToCsv, toBytes } from './store.js';
+import { DrawingStore, drawingsToCsv } from './store.js';
 import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
 
 const WORKER_URL = new URL('./learner.worker.js', import.meta.url);
@@ -36,6 +36,7 @@ export class Corrections {
     this.predictor = null;
     this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
     this.sample = null;       // the replay sample, from the worker once it has loaded it
+    this.style = null;        // the person's style the adapted model learned (adapt.js, read)
     this.store = null;
     this.drawings = [];       // corrected: [{pixels: Uint8Array(784), label, key}], oldest first
     this.accepted = [];       // accepted, the same (key once stored), at most RECIPE.accepted
@@ -87,15 +88,15 @@ export class Corrections {
   }
 
   /**
-   * A guess of the (adapted) network, read as adapt.js reads once it has learned: mixed
-   * with the shipped model's by the distance to the corrected drawings, then the memory.
-   * The same result with the page's probabilities.
+   * A guess of the (adapted) network, read as adapt.js reads once it has learned: the
+   * drawing also straightened by the person's style, the adapted network mixed with the
+   * shipped one by the distance to the corrected drawings, then the memory. The same
+   * result with the page's probabilities.
    */
   read(result) {
     if (!result || !this.drawings.length || !this.shippedModel) return result;
-    const shipped = this.shippedModel.predict(result.input);
-    const probabilities = self.nnAdapt.read(shipped, result.probabilities, this.drawings, result.input,
-      self.nnAdapt.RECIPE, this.sample);
+    const probabilities = self.nnAdapt.read(this.shippedModel, this.predictor.model, this.drawings, result.input,
+      this.style, self.nnAdapt.RECIPE, this.sample);
     return { ...result, probabilities };
   }
 
@@ -114,7 +115,7 @@ export class Corrections {
 
   async correct(digit) {
     if (!this.guess || !this.store) return;
-    const drawing = { pixels: toBytes(this.guess.input), label: digit };
+    const drawing = { pixels: self.nnAdapt.toBytes(this.guess.input), label: digit };
     this.settled = true;
     this.drawings.push(drawing);
     this.#adapt();
@@ -128,7 +129,7 @@ export class Corrections {
   #accept({ input, probabilities }) {
     const label = self.nnAdapt.accepts(probabilities);
     if (label < 0 || self.nnAdapt.recall(this.drawings, input)) return;
-    this.accepted.push({ pixels: toBytes(input), label, accepted: true });
+    this.accepted.push({ pixels: self.nnAdapt.toBytes(input), label, accepted: true });
     this.learned.dataset.accepted = String(this.accepted.length);
     this.#save(this.#keepLatest());
   }
@@ -164,6 +165,7 @@ export class Corrections {
     this.forgotten = this.lastId;
     this.drawings = [];
     this.accepted = [];
+    this.style = null;
     this.predictor.model.setParameters(this.shippedModel.parameters());
     this.#show('shipped');
     this.onAdapted();
@@ -219,6 +221,7 @@ export class Corrections {
       return;
     }
     this.predictor.model.setParameters(msg.parameters);
+    this.style = msg.style;
     this.lastMs = msg.ms;
     if (msg.id === this.lastId) this.#show('adapted', '', msg.count, msg.accepted);
     this.onAdapted();

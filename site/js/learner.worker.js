@@ -9,8 +9,9 @@
 //   {type: 'json'}   the adapted model's weights JSON, once any pending adaptation has run
 // Messages out:
 //   {type: 'sample', pixels: Uint8Array(n * 784), labels: Uint8Array(n)}   once loaded (adapt.js, read)
-//   {type: 'adapted', id, count, accepted, parameters: Float32Array (transferred), ms}
-//        count: corrected drawings; accepted: accepted ones learned from
+//   {type: 'adapted', id, count, accepted, style, parameters: Float32Array (transferred), ms}
+//        count: corrected drawings; accepted: accepted ones learned from; style: the
+//        person's style the drawings were straightened by (adapt.js, read takes it)
 //   {type: 'json', text}
 //   {type: 'error', id, message}
 // Requests that arrive while one is running are coalesced: only the latest runs next,
@@ -71,11 +72,11 @@ async function run() {
   try {
     const { model, shipped, sample } = await ready;
     const start = performance.now();
-    self.nnAdapt.adapt(model, shipped, drawings, sample, self.nnAdapt.RECIPE, accepted);
+    const learned = self.nnAdapt.adapt(model, shipped, drawings, sample, self.nnAdapt.RECIPE, accepted);
     const parameters = model.parameters();
     const ms = performance.now() - start;
     self.postMessage({
-      type: 'adapted', id, count: drawings.length, accepted: Math.min(accepted.length, self.nnAdapt.RECIPE.accepted), parameters, ms,
+      type: 'adapted', id, count: drawings.length, accepted: learned.accepted, style: learned.style, parameters, ms,
     }, [parameters.buffer]);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: err?.message ?? String(err) });

@@ -31,13 +31,6 @@ function committed(tx) {
   });
 }
 
-/** The network input (784 floats in [0, 1]) as the bytes stored and downloaded. */
-export function toBytes(input) {
-  const bytes = new Uint8Array(PIXELS);
-  for (let i = 0; i < PIXELS; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, input[i])));
-  return bytes;
-}
-
 export class DrawingStore {
   /** Opens (creating on first use) the browser's database. */
   static async open() {

@@ -135,8 +135,8 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // The page: the recipe, then its reading (the adapted and shipped networks, the memory).
     const corrected = [{ pixels: drawing.pixels, label }];
     const shippedModel = new nn.Model(json);
-    adaptJs.adapt(model, shipped, corrected, sample, recipe);
-    assert.equal(argmax(adaptJs.read(shippedModel.predict(input), model.predict(input), corrected, input)), label);
+    const { style } = adaptJs.adapt(model, shipped, corrected, sample, recipe);
+    assert.equal(argmax(adaptJs.read(shippedModel, model, corrected, input, style)), label);
     shippedModel.delete();
     // The network alone, trained on it for longer.
     model.setParameters(shipped);
@@ -174,8 +174,9 @@ describe("the page's corrections (site/js/adapt.js)", () => {
   it("accepted drawings: the latest RECIPE.accepted, once each, in place of as many replayed digits", () => {
     const drawings = randomDrawings(3, 41);
     const accepted = randomDrawings(7, 42);
-    const small = { ...recipe, replay: 10, accepted: 5 };
-    const { inputs, labels } = adaptJs.trainingSet(drawings, sample, small, accepted);
+    const small = { ...recipe, replay: 10, accepted: 5, straighten: false };
+    const { inputs, labels, accepted: learned } = adaptJs.trainingSet(drawings, sample, small, accepted);
+    assert.equal(learned, 5);
     const rows = inputs.length / PIXELS;
     assert.equal(rows, drawings.length * small.copies + 10, "the accepted drawings replace replayed ones");
     const row = (r) => Array.from(inputs.subarray(r * PIXELS, (r + 1) * PIXELS), (v) => Math.round(v * 255));
@@ -213,10 +214,14 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     assert.equal(adaptJs.accepts(unsure), -1);
   });
 
+  // A network that always answers `p`.
+  const answering = (p) => ({ predict: () => p });
+
   it("reads with the adapted network what looks like the corrected drawings, with both what looks like MNIST", () => {
     const [d] = randomDrawings(1, 27);
     const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
     const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
+    const read = (drawings, input, sample) => adaptJs.read(answering(ps), answering(pa), drawings, input, null, adaptJs.RECIPE, sample);
     const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
     const { farWeight } = adaptJs.RECIPE.read;
     const shared = adaptJs.geometricMean(pa, ps, farWeight);
@@ -227,22 +232,47 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const mnistDigit = Uint8Array.from({ length: PIXELS }, (_, i) => (i < 200 ? 255 : 0));
     const sample = { pixels: mnistDigit, labels: Uint8Array.of(4) };
     // No drawings: the network as it is (the shipped one).
-    assert.ok(close(adaptJs.read(ps, pa, [], toInput(d.pixels), adaptJs.RECIPE, sample), pa));
+    assert.ok(close(read([], toInput(d.pixels), sample), pa));
     // 16 pixels of the corrected drawing changed by 0.75: distance 3 from it, past the
     // memory's reach (1.5), much farther from the sample: the adapted network answers.
     const near = toInput(d.pixels);
     for (let i = 0; i < 16; ++i) near[i * 49] = near[i * 49] > 0.5 ? near[i * 49] - 0.75 : near[i * 49] + 0.75;
     assert.ok(Math.abs(adaptJs.nearest([d], near).distance - 3) < 1e-6);
     assert.ok(adaptJs.sampleDistance(sample, near) > 10);
-    assert.ok(close(adaptJs.read(ps, pa, [d], near, adaptJs.RECIPE, sample), pa));
+    assert.ok(close(read([d], near, sample), pa));
     // Without the sample (not loaded yet) the same drawing counts as far: both answer.
-    assert.ok(close(adaptJs.read(ps, pa, [d], near, adaptJs.RECIPE, null), shared));
+    assert.ok(close(read([d], near, null), shared));
     // The sample's digit, slightly changed: like MNIST, far from d: both answer.
     const likeMnist = toInput(mnistDigit);
     likeMnist[0] = 0.5;
-    assert.ok(close(adaptJs.read(ps, pa, [d], likeMnist, adaptJs.RECIPE, sample), shared));
+    assert.ok(close(read([d], likeMnist, sample), shared));
     // The corrected drawing itself: the memory gives its label.
-    assert.equal(argmax(adaptJs.read(ps, pa, [d], toInput(d.pixels), adaptJs.RECIPE, sample)), d.label);
+    assert.equal(argmax(read([d], toInput(d.pixels), sample)), d.label);
+  });
+
+  it("the adapted network reads the drawing straightened when the shipped one is surer of it so", () => {
+    const [d] = ellipses(1, 35);
+    const style = { slant: 0.4, aspect: 0.1 };
+    const drawn = Float32Array.from(adaptJs.restyle(d.pixels, style), (v) => v / 255);
+    const straight = Float32Array.from(adaptJs.straighten(adaptJs.toBytes(drawn), style), (v) => v / 255);
+    const isStraight = (x) => x.every((v, i) => v === straight[i]);
+    const one = (digit, p) => Float32Array.from({ length: 10 }, (_, i) => (i === digit ? p : (1 - p) / 9));
+    // The adapted network: a 5 straightened, a 6 as drawn.
+    const adapted = { predict: (x) => (isStraight(x) ? one(5, 0.9) : one(6, 0.9)) };
+    // Far from the corrected drawing, no sample: the adapted network counts with farWeight,
+    // against a shipped network that hesitates between all ten digits.
+    const corrected = [{ pixels: new Uint8Array(PIXELS).fill(255), label: 0 }];
+    const shippedBy = (straightP, drawnP) => ({ predict: (x) => (isStraight(x) ? one(1, straightP) : one(1, drawnP)) });
+    const read = (shipped, s = style) => adaptJs.read(shipped, adapted, corrected, drawn, s, adaptJs.RECIPE, null);
+    // (The shipped network gives 5 and 6 the same: their ratio is the adapted network's,
+    // 0.9 / 0.011 when it reads one way, to the power farWeight: about 3.7.)
+    const fiveOverSix = (p) => p[5] / p[6];
+    // The shipped network much surer of the straightened drawing: the adapted one reads that.
+    assert.ok(fiveOverSix(read(shippedBy(0.99, 0.2))) > 3);
+    // Surer of the drawing as drawn: the adapted network reads it as drawn.
+    assert.ok(fiveOverSix(read(shippedBy(0.2, 0.99))) < 1 / 3);
+    // No style (nothing learned yet): as drawn.
+    assert.ok(fiveOverSix(read(shippedBy(0.99, 0.2), null)) < 1 / 3);
   });
 
   // Upright "digits": an ellipse per class (radii by class), drawn as a 2-pixel ring.
@@ -281,7 +311,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     }
   });
 
-  it("measures how a person writes against the sample, and replays the sample in that hand", () => {
+  it("measures how a person writes against the sample, and learns their drawings straightened", () => {
     const upright = ellipses(100, 32);
     const sample = { pixels: new Uint8Array(100 * PIXELS), labels: Uint8Array.from(upright, (d) => d.label) };
     upright.forEach((d, i) => sample.pixels.set(d.pixels, i * PIXELS));
@@ -293,15 +323,25 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // A hand beyond MNIST's own range is restyled only as far as STYLE_LIMIT.
     const extreme = ellipses(12, 34).map((d) => ({ pixels: adaptJs.restyle(d.pixels, { slant: -0.9, aspect: 0.6 }, new Uint8Array(PIXELS)), label: d.label }));
     assert.deepEqual(adaptJs.personStyle(extreme, sample), { slant: -adaptJs.STYLE_LIMIT.slant, aspect: adaptJs.STYLE_LIMIT.aspect });
-    // The replayed digits of one adaptation lean as the person's do; without restyle, upright.
-    const meanSlant = (recipe) => {
-      const { inputs } = adaptJs.trainingSet(drawings, sample, { ...recipe, replay: 30 });
-      let sum = 0;
-      for (let r = drawings.length * recipe.copies; r < inputs.length / PIXELS; ++r) sum += adaptJs.shape(inputs, r * PIXELS).slant;
-      return sum / 30;
+    // One adaptation learns the person's drawings upright (straightened by the style it
+    // returns), the sample's digits as they are; without straighten, the drawings as drawn.
+    const slants = (recipe) => {
+      const { inputs, style: learned } = adaptJs.trainingSet(drawings, sample, { ...recipe, replay: 30 });
+      const mean = (from, to) => {
+        let sum = 0;
+        for (let r = from; r < to; ++r) sum += adaptJs.shape(inputs, r * PIXELS).slant;
+        return sum / (to - from);
+      };
+      const own = drawings.length * recipe.copies;
+      return { own: mean(0, own), replay: mean(own, inputs.length / PIXELS), learned };
     };
-    assert.ok(Math.abs(meanSlant(adaptJs.RECIPE) - hand.slant) < 0.05, `restyled: ${meanSlant(adaptJs.RECIPE)}`);
-    assert.ok(Math.abs(meanSlant({ ...adaptJs.RECIPE, restyle: false })) < 0.01);
+    const straightened = slants(adaptJs.RECIPE);
+    assert.deepEqual(straightened.learned, style);
+    assert.ok(Math.abs(straightened.own) < 0.05, `straightened: ${straightened.own}`);
+    assert.ok(Math.abs(straightened.replay) < 0.01, `replay: ${straightened.replay}`);
+    const asDrawn = slants({ ...adaptJs.RECIPE, straighten: false });
+    assert.equal(asDrawn.learned, null);
+    assert.ok(Math.abs(asDrawn.own - hand.slant) < 0.05, `as drawn: ${asDrawn.own}`);
   });
 
   it("the memory answers only for drawings close to a corrected one", () => {
