@@ -10,9 +10,10 @@
 //
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then --later more of their drawings, read by the shipped model
-// and as the page reads once adapted (adapt.js, read: the adapted and the shipped
-// networks mixed by how much a drawing looks like the corrected ones rather than like
-// the replay sample, and the memory; not learning any more). Prints, per person and in
+// and as the page reads once adapted (adapt.js, read: the adapted network on the drawing
+// as drawn and straightened by the person's style, mixed with the shipped network by how
+// much a drawing looks like the corrected ones rather than like the replay sample, and
+// the memory; not learning any more). Prints, per person and in
 // total: the error on those later drawings without and with corrections, the page's
 // accuracy after adapting (read the same way) on MNIST's test set (normalised as the page
 // normalises drawings) against the shipped model's, and the time of each adaptation
@@ -112,9 +113,9 @@ function normalisedTestSet(nn, dir, count) {
 
 // The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
 // `page`: {shipped, model, drawings, style, recipe, sample}, what the page reads with.
+const pageProbabilities = (page, input) => adaptJs.read(page.shipped, page.model, page.drawings, input,
+  { style: page.style, recipe: page.recipe, sample: page.sample });
 const pageRead = (page, input) => argmax(pageProbabilities(page, input));
-const pageProbabilities = (page, input) => adaptJs.read(page.shipped, page.model, page.drawings, input, page.style,
-  page.recipe, page.sample);
 
 function accuracy(page, set) {
   let right = 0;
@@ -187,7 +188,7 @@ async function main() {
       page.style = adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted).style;
       times.push(performance.now() - t0);
       // The corrected drawing, by the network alone, as it learned it (straightened).
-      const learned = page.style ? Float32Array.from(adaptJs.straighten(toBytes(input), page.style), (v) => v / 255) : input;
+      const learned = page.style ? adaptJs.straightenInput(input, page.style) : input;
       reread += argmax(model.predict(learned)) === label;
     }
     let wrongShipped = 0, wrongAdapted = 0;
@@ -242,7 +243,7 @@ async function main() {
     return;
   }
   const pct = (x) => `${(100 * x).toFixed(2)} %`;
-  console.log(`\n${rows.length} people, ${corrections} corrections (the corrected drawing read right by the adapted network alone, without the memory: ${pct(summary.corrected_reread)})`);
+  console.log(`\n${rows.length} people, ${corrections} corrections (the corrected drawing, straightened, read right by the adapted network alone, without the memory: ${pct(summary.corrected_reread)})`);
   console.log(`${summary.accepted} drawings accepted (a sure guess not corrected)` +
     (args.lazy ? `, ${summary.accepted_wrong} of them wrong (${pct(args.lazy)} of the wrong guesses let stand)` : ''));
   console.log(`error on their later ${args.later} drawings: ${pct(summary.later_error_shipped)} without corrections, ` +

@@ -12,9 +12,9 @@
 //   - The first layer (784 x 500, 68 % of the weights) stays as shipped: its strokes
 //     detectors serve every handwriting; the layers above learn the person's shapes.
 //     Freezing it halves the forgetting and the time.
-//   - Reading (read): the adapted network reads a drawing straightened when that makes it
-//     look more like MNIST to the shipped network (the person's drawings), as drawn when
-//     not (everyone else's). A drawing more like the person's corrected drawings than like
+//   - Reading (read): the adapted network reads a drawing straightened and as drawn, the
+//     straightened reading counting the more, the more it makes the drawing look like
+//     MNIST to the shipped network (the person's drawings do; everyone else's do not). A drawing more like the person's corrected drawings than like
 //     MNIST's sample is then read by the adapted network; one more like MNIST's by both
 //     networks, which keeps MNIST's digits read as the shipped model reads them (a
 //     person's 7 with a bar, once learned, costs some of MNIST's 9s in the adapted network
@@ -31,7 +31,7 @@
 //     person's 9s); with them the network learns where their 7s end and their 9s begin.
 //   - The person's drawings straightened (straighten): a person's digits lean and are as
 //     narrow or wide as each other, whatever the digit. The page measures how much their
-//     drawings (corrected and accepted) lean and how wide they are against MNIST's digits
+//     drawings (corrected, and the latest accepted) lean and how wide they are against MNIST's digits
 //     of the same class (personStyle), and takes that lean and width out of each of their
 //     drawings before it learns from it, and out of each drawing it reads: the network
 //     then sees their digits in MNIST's slant and width, which it already knows, and
@@ -62,8 +62,9 @@
       }),
     }),
     // How a drawing is read once adapted (read()): near and far are ratios of distances;
-    // sureness, how much surer of the straightened drawing (in nats) the shipped network
-    // must be for the adapted one to read it rather than the drawing as drawn.
+    // sureness, the scale (nats) of the logistic over how much surer the shipped network is
+    // of the straightened drawing than of it as drawn (its entropies' difference): at 0
+    // the adapted network's two readings count equally, at +0.2 nats 0.73 to 0.27.
     read: Object.freeze({ near: 0.9, far: 1.2, nearWeight: 1, farWeight: 0.3, sureness: 0.2 }),
   });
 
@@ -207,10 +208,11 @@
     return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
   };
 
-  // How far a person's style is taken out. Widths: about the 5th to 95th percentiles of
-  // MNIST's own digits around their class's mean (the replay sample: log(width / height)
-  // -0.41 to 0.39). Slants: as far as people lean (MNIST's own: -0.45 to 0.47); the
-  // strongly slanted gain the most.
+  // How far a person's style is taken out (the limits measured when the page slanted the
+  // replay into the person's hand instead, kept unchanged). Widths: about the 5th to 95th
+  // percentiles of MNIST's own digits around their class's mean (the replay sample:
+  // log(width / height) -0.41 to 0.39). Slants: as far as people lean (MNIST's own: -0.45
+  // to 0.47); the strongly slanted gain the most.
   const STYLE_LIMIT = Object.freeze({ slant: 0.75, aspect: 0.4 });
   const clamp = (v, limit) => Math.min(limit, Math.max(-limit, v));
 
@@ -275,12 +277,18 @@
     return restyle(pixels, { slant: -style.slant, aspect: -style.aspect }, out);
   }
 
+  /** The same for a network input (784 values in [0, 1]), as the adapted network reads it. */
+  function straightenInput(input, style) {
+    return Float32Array.from(straighten(toBytes(input), style), (v) => v / 255);
+  }
+
   /**
    * Adapts `model` (a Module.Model) to the corrected drawings (and the accepted ones):
    * back to the shipped parameters, then Model.fit on trainingSet(). With no corrected
    * drawings the model is the shipped one.
-   * @returns {{style: ?{slant, aspect}, accepted: number}} the style the model learned the
-   *   drawings in (read() takes it), and how many accepted drawings it learned from
+   * @returns {{style: ?{slant, aspect}, accepted: number}} the person's style, taken out of
+   *   the drawings the model learned (read() takes it out too; null when not straightening),
+   *   and how many accepted drawings it learned from
    */
   function adapt(model, shippedParameters, drawings, sample, recipe = RECIPE, accepted = []) {
     model.setParameters(shippedParameters);
@@ -344,7 +352,9 @@
   /**
    * How the page reads a drawing once it has learned from corrections. `shipped` and
    * `adapted`: the two networks (Module.Model, or anything with predict(input) giving 10
-   * probabilities); `style`: the one adapt() returned (null: none).
+   * probabilities). Options: style, the one adapt() returned with the adapted network's
+   * parameters (null: none); recipe; sample, the replay sample (null: not loaded yet);
+   * adaptedAsDrawn, the adapted network's probabilities for `input` when already known.
    *
    * The adapted network reads the drawing straightened by the person's style, as it learned
    * their drawings, and as drawn, mixed (a weighted geometric mean) by how much surer the
@@ -364,14 +374,14 @@
    * Without the sample yet, every drawing is far. Last, the memory (withMemory).
    * @returns {Float32Array} 10 probabilities
    */
-  function read(shipped, adapted, drawings, input, style = null, recipe = RECIPE, sample = null) {
-    const asDrawn = adapted.predict(input);
+  function read(shipped, adapted, drawings, input, { style = null, recipe = RECIPE, sample = null, adaptedAsDrawn = null } = {}) {
+    const asDrawn = adaptedAsDrawn ?? adapted.predict(input);
     const near = nearest(drawings, input);
     if (!near) return asDrawn;
     const shippedAsDrawn = shipped.predict(input);
     let mine = asDrawn;
     if (style) {
-      const straight = Float32Array.from(straighten(toBytes(input), style), (v) => v / 255);
+      const straight = straightenInput(input, style);
       const surer = (entropy(shippedAsDrawn) - entropy(shipped.predict(straight))) / recipe.read.sureness;
       mine = geometricMean(adapted.predict(straight), asDrawn, 1 / (1 + Math.exp(-surer)));
     }
@@ -418,6 +428,6 @@
   }
 
   return {
-    PIXELS, RECIPE, ACCEPT_CONFIDENCE, RECALL_DISTANCE, accepts, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, straighten, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read, toBytes,
+    PIXELS, RECIPE, ACCEPT_CONFIDENCE, RECALL_DISTANCE, accepts, STYLE_LIMIT, mulberry32, shape, personStyle, restyle, straighten, straightenInput, parseSample, trainingSet, adapt, nearest, sampleDistance, recall, withMemory, geometricMean, read, toBytes,
   };
 });

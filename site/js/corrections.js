@@ -1,7 +1,9 @@
 // corrections.js: the person tells the page the right digit, and the page learns their
 // handwriting. After every guess, "Wrong? It is: 0 ... 9" (#correct); pressing a digit
 // stores the drawing in this browser (store.js), adapts the model in a worker
-// (learner.worker.js, adapt.js) and then re-predicts the drawing with the adapted model.
+// (learner.worker.js, adapt.js) and then re-reads the drawing as adapt.js's read does (the
+// adapted network, on the drawing as drawn and straightened by the person's style, mixed
+// with the shipped one).
 // A drawing cleared without a correction, its guess sure enough (adapt.js, accepts), is
 // "accepted": kept as theirs, read right, so that the next adaptations keep reading such
 // drawings as before (adapt.js). Accepted drawings are kept in memory until the first
@@ -36,7 +38,8 @@ export class Corrections {
     this.predictor = null;
     this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
     this.sample = null;       // the replay sample, from the worker once it has loaded it
-    this.style = null;        // the person's style the adapted model learned (adapt.js, read)
+    this.style = null;        // the person's style, taken out of the drawings the adapted model
+                              // learned (adapt.js, read); always set with its parameters
     this.store = null;
     this.drawings = [];       // corrected: [{pixels: Uint8Array(784), label, key}], oldest first
     this.accepted = [];       // accepted, the same (key once stored), at most RECIPE.accepted
@@ -96,7 +99,7 @@ export class Corrections {
   read(result) {
     if (!result || !this.drawings.length || !this.shippedModel) return result;
     const probabilities = self.nnAdapt.read(this.shippedModel, this.predictor.model, this.drawings, result.input,
-      this.style, self.nnAdapt.RECIPE, this.sample);
+      { style: this.style, sample: this.sample, adaptedAsDrawn: result.probabilities });
     return { ...result, probabilities };
   }
 
@@ -213,6 +216,10 @@ export class Corrections {
     }
     if (msg.type === 'json') {
       save(new Blob([msg.text], { type: 'application/json' }), 'my-model.json');
+      return;
+    }
+    if (msg.type === 'error' && !msg.id) {  // not an adaptation: the model's JSON
+      this.#show('error', `Could not write your model: ${msg.message}`);
       return;
     }
     if (msg.id <= this.forgotten) return;  // asked for before the drawings were forgotten

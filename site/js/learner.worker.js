@@ -11,9 +11,10 @@
 //   {type: 'sample', pixels: Uint8Array(n * 784), labels: Uint8Array(n)}   once loaded (adapt.js, read)
 //   {type: 'adapted', id, count, accepted, style, parameters: Float32Array (transferred), ms}
 //        count: corrected drawings; accepted: accepted ones learned from; style: the
-//        person's style the drawings were straightened by (adapt.js, read takes it)
+//        person's style, {slant, aspect}, taken out of their drawings before learning
+//        (adapt.js, read takes it), null when RECIPE.straighten is off
+//   {type: 'error', id, message}   id: the adaptation's, or 0 for the 'json' request
 //   {type: 'json', text}
-//   {type: 'error', id, message}
 // Requests that arrive while one is running are coalesced: only the latest runs next,
 // since each adaptation starts from the shipped model and uses every drawing.
 

@@ -59,7 +59,9 @@ function predict() {
     corrections?.offer(null);
     return;
   }
-  const ms = performance.now() - start; // read the pixels, normalise, forward pass
+  // read the pixels, normalise, forward pass; once corrected, the page's reading too
+  // (corrections.js, read: the shipped network and the straightened drawing as well)
+  const ms = performance.now() - start;
   timings.lastPredictMs = ms;
   timings.predictMs.push(ms);
   if (timings.predictMs.length > KEPT_TIMINGS) timings.predictMs.shift();

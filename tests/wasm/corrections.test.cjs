@@ -1,7 +1,8 @@
 // Learning from corrections in the module (nn-train.js) and the page's recipe (site/js/adapt.js):
 // fine-tuning (frozen layers, distortions) gives native libnn's weights within float
 // tolerance; a correction makes the corrected input read as its label; going back to the
-// shipped parameters restores its outputs exactly; bad parameters are rejected.
+// shipped parameters restores its outputs exactly; the person's style measured and taken
+// out of what is learned and read; bad parameters are rejected.
 //
 //   node --test tests/wasm/corrections.test.cjs
 // Environment: NN_SITE_DIR (default build/wasm/site), NN_NATIVE_BUILD (default build/release,
@@ -136,7 +137,9 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const corrected = [{ pixels: drawing.pixels, label }];
     const shippedModel = new nn.Model(json);
     const { style } = adaptJs.adapt(model, shipped, corrected, sample, recipe);
-    assert.equal(argmax(adaptJs.read(shippedModel, model, corrected, input, style)), label);
+    assert.equal(argmax(adaptJs.read(shippedModel, model, corrected, input, { style })), label);
+    // The network alone, on the drawing as it learned it (the memory reads the drawing itself).
+    assert.equal(argmax(model.predict(style ? adaptJs.straightenInput(input, style) : input)), label);
     shippedModel.delete();
     // The network alone, trained on it for longer.
     model.setParameters(shipped);
@@ -221,7 +224,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const [d] = randomDrawings(1, 27);
     const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
     const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
-    const read = (drawings, input, sample) => adaptJs.read(answering(ps), answering(pa), drawings, input, null, adaptJs.RECIPE, sample);
+    const read = (drawings, input, sample) => adaptJs.read(answering(ps), answering(pa), drawings, input, { sample });
     const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
     const { farWeight } = adaptJs.RECIPE.read;
     const shared = adaptJs.geometricMean(pa, ps, farWeight);
@@ -254,7 +257,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const [d] = ellipses(1, 35);
     const style = { slant: 0.4, aspect: 0.1 };
     const drawn = Float32Array.from(adaptJs.restyle(d.pixels, style), (v) => v / 255);
-    const straight = Float32Array.from(adaptJs.straighten(adaptJs.toBytes(drawn), style), (v) => v / 255);
+    const straight = adaptJs.straightenInput(drawn, style);
     const isStraight = (x) => x.every((v, i) => v === straight[i]);
     const one = (digit, p) => Float32Array.from({ length: 10 }, (_, i) => (i === digit ? p : (1 - p) / 9));
     // The adapted network: a 5 straightened, a 6 as drawn.
@@ -263,7 +266,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // against a shipped network that hesitates between all ten digits.
     const corrected = [{ pixels: new Uint8Array(PIXELS).fill(255), label: 0 }];
     const shippedBy = (straightP, drawnP) => ({ predict: (x) => (isStraight(x) ? one(1, straightP) : one(1, drawnP)) });
-    const read = (shipped, s = style) => adaptJs.read(shipped, adapted, corrected, drawn, s, adaptJs.RECIPE, null);
+    const read = (shipped, s = style) => adaptJs.read(shipped, adapted, corrected, drawn, { style: s });
     // (The shipped network gives 5 and 6 the same: their ratio is the adapted network's,
     // 0.9 / 0.011 when it reads one way, to the power farWeight: about 3.7.)
     const fiveOverSix = (p) => p[5] / p[6];
@@ -342,6 +345,23 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const asDrawn = slants({ ...adaptJs.RECIPE, straighten: false });
     assert.equal(asDrawn.learned, null);
     assert.ok(Math.abs(asDrawn.own - hand.slant) < 0.05, `as drawn: ${asDrawn.own}`);
+    // The kept accepted drawings (the latest RECIPE.accepted) count in the style, and are
+    // learned straightened too: 3 corrected drawings in the hand, then 20 accepted ones
+    // leaning the other way of which only the latest 15 are kept, 5 more in the hand first.
+    const other = { slant: -0.3, aspect: 0.15 };
+    const inHand = (n, seed, h) => ellipses(n, seed).map((d) => ({ pixels: adaptJs.restyle(d.pixels, h), label: d.label }));
+    const few = inHand(3, 36, hand);
+    const accepted = [...inHand(5, 37, hand), ...inHand(15, 38, other)];
+    const mixed = { ...adaptJs.RECIPE, accepted: 15, replay: 20 };
+    const set = adaptJs.trainingSet(few, sample, mixed, accepted);
+    assert.equal(set.accepted, 15);
+    assert.ok(Math.abs(set.style.slant - other.slant) < 0.05 && Math.abs(set.style.aspect - other.aspect) < 0.06,
+      `the style of 3 + 15 drawings, 15 of them leaning ${other.slant}: ${JSON.stringify(set.style)}`);
+    const first = few.length * mixed.copies;
+    for (let r = first; r < first + 15; ++r) {
+      const slant = adaptJs.shape(set.inputs, r * PIXELS).slant;
+      assert.ok(Math.abs(slant) < 0.05, `accepted row ${r - first}: slant ${slant}, not straightened`);
+    }
   });
 
   it("the memory answers only for drawings close to a corrected one", () => {
