@@ -14,11 +14,11 @@
 //     Freezing it halves the forgetting and the time.
 //   - Reading (read): the adapted network reads a drawing straightened and as drawn, the
 //     straightened reading counting the more, the more it makes the drawing look like
-//     MNIST to the shipped network (the person's drawings do; everyone else's do not). A drawing more like the person's corrected drawings than like
-//     MNIST's sample is then read by the adapted network; one more like MNIST's by both
-//     networks, which keeps MNIST's digits read as the shipped model reads them (a
-//     person's 7 with a bar, once learned, costs some of MNIST's 9s in the adapted network
-//     alone).
+//     MNIST to the shipped network (the person's drawings do; everyone else's do not).
+//     A drawing more like the person's corrected drawings than like MNIST's sample is then
+//     read by the adapted network; one more like MNIST's by both networks, which keeps
+//     MNIST's digits read as the shipped model reads them (a person's 7 with a bar, once
+//     learned, costs some of MNIST's 9s in the adapted network alone).
 //   - A memory (recall, withMemory): a drawing nearly identical to a corrected one is read
 //     as corrected, so the drawing on the canvas reads right at once after a correction.
 //   - Each drawing COPIES times, distorted a little every epoch (shift, turn, size, pen),
@@ -31,11 +31,11 @@
 //     person's 9s); with them the network learns where their 7s end and their 9s begin.
 //   - The person's drawings straightened (straighten): a person's digits lean and are as
 //     narrow or wide as each other, whatever the digit. The page measures how much their
-//     drawings (corrected, and the latest accepted) lean and how wide they are against MNIST's digits
-//     of the same class (personStyle), and takes that lean and width out of each of their
-//     drawings before it learns from it, and out of each drawing it reads: the network
-//     then sees their digits in MNIST's slant and width, which it already knows, and
-//     learns only what differs beyond that (a bar on a 7, an open 4).
+//     drawings (corrected, and the latest accepted) lean and how wide they are against
+//     MNIST's digits of the same class (personStyle), and takes that lean and width out
+//     of each of their drawings before it learns from it, and out of each drawing it
+//     reads: the network then sees their digits in MNIST's slant and width, which it
+//     already knows, and learns only what differs beyond that (a bar on a 7, an open 4).
 //
 // Shapes: a drawing is {pixels: Uint8Array(784), label}, pixels 0..255 (ink = 255),
 // row-major 28x28, what store.js keeps and the CSV download holds.
@@ -135,10 +135,7 @@
     for (let c = 0; c < recipe.copies; c++) {
       for (const d of corrected) put(d.pixels, d.label);
     }
-    for (const d of kept) {
-      const { pixels, label } = own(d);
-      put(pixels, label);
-    }
+    for (const d of kept.map(own)) put(d.pixels, d.label);
     const rand = mulberry32(drawings.length);
     for (let r = 0; r < replay; r++) {
       const j = Math.floor(rand() * sampleSize);
