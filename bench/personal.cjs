@@ -3,24 +3,22 @@
 // slant, a tilt, a width, a pen and habits such as a 1 with a flag and a base, a 7 with a
 // bar, a slashed 0) through the page's own path: each drawing on a 336x336 canvas, the
 // module's normalizeCanvas and predict, and on every wrong guess the page's correction
-// (the drawing stored as bytes, then site/js/training_set.js: Model.fit in nn-train.js). A
-// right guess the page is sure of (reader.js, accepts) is accepted, as when the person clears it
-// without a correction. --lazy F: the person lets a fraction F of the wrong guesses
-// stand instead of correcting them (accepted, if sure, with the wrong digit).
+// (the drawing stored as bytes, then site/js/training_set.js: Model.fit in nn-train.js;
+// site/js/recipe.js describes the recipe). A right guess the page is sure of (reader.js,
+// accepts) is accepted, as when the person clears it without a correction. --lazy F: the
+// person lets a fraction F of the wrong guesses stand instead of correcting them
+// (accepted, if sure, with the wrong digit).
 //
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then --later more of their drawings, read by the shipped model
-// and as the page reads once adapted (reader.js, read: the adapted network on the drawing
-// as drawn and straightened by the person's style, mixed with the shipped network by how
-// much a drawing looks like the corrected ones rather than like the replay sample, and
-// the memory; not learning any more). Prints, per person and in
-// total: the error on those later drawings without and with corrections, the page's
-// accuracy after adapting (read the same way) on MNIST's test set (normalised as the page
-// normalises drawings) against the shipped model's, and the time of each adaptation
-// (WebAssembly, one thread). The error is also given for the people the shipped model
-// misreads: at least --misread (a fraction, 0.05) of --screen other drawings of theirs
-// read wrong, six times its error on MNIST's own digits; the others' errors are mostly
-// MNIST's own hard digits, which no handwriting explains.
+// and as the page reads once adapted (reader.js, read; not learning any more). Prints,
+// per person and in total: the error on those later drawings without and with
+// corrections, the page's accuracy after adapting (read the same way) on MNIST's test set
+// (normalised as the page normalises drawings) against the shipped model's, and the time
+// of each adaptation (WebAssembly, one thread). The error is also given for the people
+// the shipped model misreads: at least --misread (a fraction, 0.05) of --screen other
+// drawings of theirs read wrong, six times its error on MNIST's own digits; the others'
+// errors are mostly MNIST's own hard digits, which no handwriting explains.
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
 //        [--seed S] [--digits N] [--later N] [--screen N] [--misread F] [--lazy F] [--corrections N]

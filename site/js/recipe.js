@@ -54,7 +54,7 @@ export const RECIPE = Object.freeze({
   copies: 4,          // each corrected drawing this many times per epoch (8: the same or worse)
   replay: 384,        // MNIST digits mixed in, drawn afresh from the sample, so MNIST stays read (512, 640: no better)
   accepted: 200,      // the latest accepted drawings, in place of as many replayed digits: a habit stays in its class
-  straighten: true,   // the person's drawings learned and read in MNIST's slant and width (style.js): x0.42-0.48 vs x0.46-0.59
+  straighten: true,   // their drawings learned and read in MNIST's slant and width (style.js): error x0.42-0.48, x0.46-0.59 without
   // How it trains: the module's Model.fit options (its seed: the number of corrected drawings).
   fit: Object.freeze({
     learningRate: 0.002,  // from the shipped weights, a small step (0.003: worse)
@@ -81,7 +81,7 @@ export const RECIPE = Object.freeze({
   // How a drawing is read once adapted (reader.js, read).
   read: Object.freeze({
     // r = (distance to the nearest corrected drawing) / (distance to the nearest sample digit)
-    near: 0.9,        // r below this: the person's handwriting, which the adapted network learned, answers alone
+    near: 0.9,        // r below this: the person's handwriting, which the adapted network learned: it answers alone
     far: 1.2,         // r from this on: like everyone else's digits, both networks answer; a ramp in between
     nearWeight: 1,    // the adapted network's weight near (a weighted geometric mean with the shipped one)
     farWeight: 0.3,   // its weight far: learning a barred 7 costs some of MNIST's 9s, the shipped network keeps them
