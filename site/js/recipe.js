@@ -54,7 +54,7 @@ export const RECIPE = Object.freeze({
   copies: 4,          // each corrected drawing this many times per epoch (8: the same or worse)
   replay: 384,        // MNIST digits mixed in, drawn afresh from the sample, so MNIST stays read (512, 640: no better)
   accepted: 200,      // the latest accepted drawings, in place of as many replayed digits: a habit stays in its class
-  straighten: true,   // their drawings learned and read in MNIST's slant and width (style.js): error x0.42-0.48, x0.46-0.59 without
+  straighten: true,   // their drawings learned and read in MNIST's slant and width (style.js): error x0.42-0.48 (x0.46-0.59 restyling the replay)
   // How it trains: the module's Model.fit options (its seed: the number of corrected drawings).
   fit: Object.freeze({
     learningRate: 0.002,  // from the shipped weights, a small step (0.003: worse)
