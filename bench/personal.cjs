@@ -33,10 +33,9 @@
 
 const fs = require("node:fs");
 const path = require("node:path");
-const zlib = require("node:zlib");
 const { performance } = require("node:perf_hooks");
 const { loadModule, readIdx } = require("../tests/lib/node_nn.cjs");
-const { loadSite } = require("../tests/lib/site.cjs");
+const { loadSite, readSample } = require("../tests/lib/site.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 // The page's own modules (site/js: digit, random, recipe, formats, style, trainingSet,
@@ -143,10 +142,7 @@ async function main() {
   const shipped = new nn.Model(weights);
   const model = new nn.Model(weights);
   const shippedParameters = shipped.parameters();
-  const sampleBytes = fs.readFileSync(args.sample);
-  const sample = site.formats.parseSample(
-    (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
-    args.sample);
+  const sample = readSample(site, args.sample);
   const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
   const shippedMnist = accuracy({ shipped, model: shipped, drawings: [] }, testSet);
 

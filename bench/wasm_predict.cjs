@@ -26,9 +26,8 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { performance } = require("node:perf_hooks");
-const zlib = require("node:zlib");
 const { loadModule } = require("../tests/lib/node_nn.cjs");
-const { loadSite } = require("../tests/lib/site.cjs");
+const { loadSite, readSample } = require("../tests/lib/site.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -97,8 +96,7 @@ function time(fn, iterations, rounds = 5) {
 function timeGuessAfterCorrections(site, model, args) {
   if (!fs.existsSync(args.sample)) return null;
   const { PIXELS } = site.digit;
-  const bytes = fs.readFileSync(args.sample);
-  const file = site.formats.parseSample((bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8"), args.sample);
+  const file = readSample(site, args.sample);
   const GUESSES = 8;
   if (file.labels.length < args.corrections + GUESSES) {
     throw new Error(`${args.sample}: ${file.labels.length} digits, too few for --corrections ${args.corrections}`);

@@ -4,8 +4,10 @@
 // site/js as ES modules, as the browser does).
 "use strict";
 
+const fs = require("node:fs");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
+const zlib = require("node:zlib");
 
 const SITE_JS = path.resolve(__dirname, "../../site/js");
 const MODULES = {
@@ -25,4 +27,14 @@ async function loadSite() {
   return Object.fromEntries(entries);
 }
 
-module.exports = { loadSite };
+/**
+ * The replay sample in `file` (gzip-compressed CSV, or plain), read as the page's worker
+ * reads it (formats.js, parseSample). `site`: what loadSite() gave.
+ */
+function readSample(site, file) {
+  const bytes = fs.readFileSync(file);
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8");
+  return site.formats.parseSample(text, file);
+}
+
+module.exports = { loadSite, readSample };
