@@ -11,9 +11,7 @@
 // It prints figures only; it asserts nothing.
 
 import { parseArgs } from 'node:util';
-import {
-  SITE_DIR, checkPrerequisites, drawMouseStroke, launchBrowser, startServer, waitForLoad,
-} from '../tests/browser/harness.mjs';
+import { benchInBrowser, drawMouseStroke, waitForLoad } from '../tests/browser/harness.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -57,16 +55,11 @@ async function oneRun(browser, url) {
   }
 }
 
-checkPrerequisites();
-const server = await startServer();
-const browser = await launchBrowser();
-try {
-  console.log(`site: ${SITE_DIR}`);
-  console.log(`browser: Chromium ${browser.version()}, headless; ${runs} runs, each in a fresh context\n`);
+await benchInBrowser(`; ${runs} runs, each in a fresh context`, async (browser, url) => {
   console.log('run  response     DOM    load   ready | module   fetch   parse | guesses  median     max  digit');
   const all = [];
   for (let i = 1; i <= runs; i++) {
-    const r = await oneRun(browser, server.url);
+    const r = await oneRun(browser, url);
     all.push(r);
     console.log(`${String(i).padStart(3)} ${fmt(r.responseEnd, 9)}${fmt(r.domContentLoaded)}${fmt(r.loadEvent)}` +
       `${fmt(r.readyMs)} |${fmt(r.moduleMs, 7)}${fmt(r.fetchMs)}${fmt(r.parseMs)} |` +
@@ -83,7 +76,4 @@ try {
   console.log(`  model parse (new Model)       ${fmt(median(pick('parseMs')))}`);
   console.log(`  one guess during a stroke     ${fmt(median(guesses), 8)}  (${guesses.length} guesses; ` +
     `read canvas + normalise 336x336 -> 28x28 + forward pass)`);
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

@@ -32,18 +32,19 @@
 // (default data/mnist). Exit status: 0 ok, 1 below --min-accuracy, 2 error.
 "use strict";
 
-const { mulberry32 } = require("../site/js/adapt.js");  // the page's seeded PRNG
-
 const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
 const { performance } = require("node:perf_hooks");
 const { loadModule, readIdx } = require("../tests/lib/node_nn.cjs");
+const { loadSite } = require("../tests/lib/site.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
-const SIDE = 28;               // MNIST digit side (px)
-const CANVAS = 336;            // the page's canvas side (px)
-const BLOCK = CANVAS / SIDE;   // 12 canvas px per 28x28 px
+// From the page's own modules (site/js/digit.js, random.js), set by main() before anything runs:
+let SIDE;        // MNIST digit side (px)
+let CANVAS;      // the page's canvas side (px)
+let BLOCK;       // CANVAS / SIDE: 12 canvas px per 28x28 px
+let mulberry32;  // the page's seeded PRNG
 const SIZE_MIN = 0.3, SIZE_MAX = 0.9;  // drawn size: longer side of the ink box / canvas side
 const BUCKETS = [[0.3, 0.5, "30-50 %"], [0.5, 0.7, "50-70 %"], [0.7, 0.9, "70-90 %"]];
 const EXAMPLES = 12;
@@ -211,6 +212,10 @@ async function loadModel(args) {
 }
 
 async function main() {
+  const site = await loadSite();
+  ({ SIDE, CANVAS } = site.digit);
+  BLOCK = CANVAS / SIDE;
+  ({ mulberry32 } = site.random);
   const args = parseArgs(process.argv.slice(2));
   const mnistDir = path.resolve(process.env.MNIST_DIR || path.join(ROOT, "data/mnist"));
   const test = loadTestSet(mnistDir);

@@ -19,9 +19,7 @@
 // per file as the browser fetched it, until ready. Prints figures; asserts nothing.
 
 import { parseArgs } from 'node:util';
-import {
-  SITE_DIR, checkPrerequisites, launchBrowser, startServer, waitForLoad,
-} from '../tests/browser/harness.mjs';
+import { benchInBrowser, waitForLoad } from '../tests/browser/harness.mjs';
 
 const PROFILES = {
   slow4g: { latency: 150, down: 1.6e6, up: 750e3, label: 'slow 4G (150 ms, 1.6 Mbit/s down)' },
@@ -105,17 +103,12 @@ async function oneRun(browser, url, profile) {
   }
 }
 
-checkPrerequisites();
-const server = await startServer();
-const browser = await launchBrowser();
-try {
-  console.log(`site: ${SITE_DIR}`);
-  console.log(`browser: Chromium ${browser.version()}, headless, 390x844 touch, cache off; ${runs} runs per profile\n`);
+await benchInBrowser(`, 390x844 touch, cache off; ${runs} runs per profile`, async (browser, url) => {
   const summary = [];
   for (const name of profiles) {
     const profile = PROFILES[name];
     const results = [];
-    for (let i = 0; i < runs; i++) results.push(await oneRun(browser, server.url, profile));
+    for (let i = 0; i < runs; i++) results.push(await oneRun(browser, url, profile));
     const { files } = results[0];
     console.log(`== ${profile.label}`);
     console.log('   bytes  status  encoding  file');
@@ -137,7 +130,4 @@ try {
   }
   console.log('summary (medians):');
   for (const line of summary) console.log(`  ${line}`);
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

@@ -1,52 +1,51 @@
 // personal: does learning from corrections help people whose handwriting the shipped model
-// misreads, without forgetting MNIST? Replays simulated people (tests/lib/people.cjs: a
+// misreads, without forgetting MNIST? Replays simulated people (tests/lib/people.mjs: a
 // slant, a tilt, a width, a pen and habits such as a 1 with a flag and a base, a 7 with a
 // bar, a slashed 0) through the page's own path: each drawing on a 336x336 canvas, the
 // module's normalizeCanvas and predict, and on every wrong guess the page's correction
-// (the drawing stored as bytes, then site/js/adapt.js: Model.fit in nn-train.js). A right
-// guess the page is sure of (adapt.js, accepts) is accepted, as when the person clears it
-// without a correction. --lazy F: the person lets a fraction F of the wrong guesses
-// stand instead of correcting them (accepted, if sure, with the wrong digit).
+// (the drawing stored as bytes, then site/js/training_set.js: Model.fit in nn-train.js;
+// site/js/recipe.js describes the recipe). A right guess the page is sure of (reader.js,
+// accepts) is accepted, as when the person clears it without a correction. --lazy F: the
+// person lets a fraction F of the wrong guesses stand instead of correcting them
+// (accepted, if sure, with the wrong digit).
 //
 // For each person: up to --digits drawings, correcting each wrong guess, until
 // --corrections corrections; then --later more of their drawings, read by the shipped model
-// and as the page reads once adapted (adapt.js, read: the adapted network on the drawing
-// as drawn and straightened by the person's style, mixed with the shipped network by how
-// much a drawing looks like the corrected ones rather than like the replay sample, and
-// the memory; not learning any more). Prints, per person and in
-// total: the error on those later drawings without and with corrections, the page's
-// accuracy after adapting (read the same way) on MNIST's test set (normalised as the page
-// normalises drawings) against the shipped model's, and the time of each adaptation
-// (WebAssembly, one thread). The error is also given for the people the shipped model
-// misreads: at least --misread (a fraction, 0.05) of --screen other drawings of theirs
-// read wrong, six times its error on MNIST's own digits; the others' errors are mostly
-// MNIST's own hard digits, which no handwriting explains.
+// and as the page reads once adapted (reader.js, read; not learning any more). Prints,
+// per person and in total: the error on those later drawings without and with
+// corrections, the page's accuracy after adapting (read the same way) on MNIST's test set
+// (normalised as the page normalises drawings) against the shipped model's, and the time
+// of each adaptation (WebAssembly, one thread). The error is also given for the people
+// the shipped model misreads: at least --misread (a fraction, 0.05) of --screen other
+// drawings of theirs read wrong, six times its error on MNIST's own digits; the others'
+// errors are mostly MNIST's own hard digits, which no handwriting explains.
 //
 //   node bench/personal.cjs --weights W.json --sample replay.csv.gz [--site DIR] [--people N]
 //        [--seed S] [--digits N] [--later N] [--screen N] [--misread F] [--lazy F] [--corrections N]
 //        [--mnist-test N] [--json] [--recipe JSON]
 //
-// --recipe tries another way of adapting: a JSON object merged over adapt.js's RECIPE
-// (its "fit" and "read" merged over RECIPE's), e.g. --recipe '{"replay": 512, "fit": {"epochs": 2}}'.
+// --recipe tries another way of adapting: a JSON object merged over site/js/recipe.js's
+// RECIPE (its objects, such as "fit" and "read", merged over RECIPE's), e.g.
+// --recipe '{"replay": 512, "fit": {"epochs": 2}}'.
 //
 // Environment: MNIST_DIR (default data/mnist): train-* (the people's digits) and t10k-*.
 "use strict";
 
 const fs = require("node:fs");
 const path = require("node:path");
-const zlib = require("node:zlib");
 const { performance } = require("node:perf_hooks");
 const { loadModule, readIdx } = require("../tests/lib/node_nn.cjs");
-const { CANVAS, SIDE, mulberry32, randomStyle, describeStyle, Person } = require("../tests/lib/people.cjs");
-const adaptJs = require("../site/js/adapt.js");
+const { loadSite, readSample } = require("../tests/lib/site.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
-const PIXELS = SIDE * SIDE;
+// The page's own modules (site/js: digit, random, recipe, formats, style, trainingSet,
+// reader), imported by main() before anything else runs.
+let site;
 
 function parseArgs(argv) {
   const args = {
     weights: null, sample: null, site: path.join(ROOT, "build/wasm/site"), people: 20, seed: 1,
-    digits: 400, later: 400, screen: 200, misread: 0.05, lazy: 0, corrections: 50, mnistTest: 10000, json: false, recipe: adaptJs.RECIPE,
+    digits: 400, later: 400, screen: 200, misread: 0.05, lazy: 0, corrections: 50, mnistTest: 10000, json: false, recipe: site.recipe.RECIPE,
   };
   const numeric = { people: 1, seed: 0, digits: 1, later: 1, screen: 1, corrections: 1, mnistTest: 1 };
   for (let i = 0; i < argv.length; ++i) {
@@ -61,7 +60,7 @@ function parseArgs(argv) {
     if (!(key in args) || i + 1 >= argv.length) throw new Error(`unknown argument or missing value: '${flag}' (see --help)`);
     const value = argv[++i];
     if (key === "recipe") {
-      args.recipe = mergeRecipe(adaptJs.RECIPE, value);
+      args.recipe = mergeRecipe(site.recipe.RECIPE, value);
     } else if (key === "misread" || key === "lazy") {
       const v = Number(value);
       if (!(v >= 0 && v <= 1)) throw new Error(`${flag}: expected a fraction from 0 to 1, got '${value}'`);
@@ -88,13 +87,18 @@ function mergeRecipe(base, json) {
   for (const key of Object.keys(over)) {
     if (!(key in base)) throw new Error(`--recipe: unknown key '${key}', expected one of ${Object.keys(base).join(", ")}`);
   }
-  return { ...base, ...over, fit: { ...base.fit, ...(over.fit || {}) }, read: { ...base.read, ...(over.read || {}) } };
+  const merged = { ...base, ...over };
+  for (const key of Object.keys(over)) {
+    if (typeof base[key] === "object" && over[key] !== null && typeof over[key] === "object") merged[key] = { ...base[key], ...over[key] };
+  }
+  return merged;
 }
 
 const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
 
 // MNIST digits normalised as the page normalises a drawing (a 28x28 canvas, ink = dark).
 function normalisedTestSet(nn, dir, count) {
+  const { PIXELS, SIDE } = site.digit;
   const images = readIdx(path.join(dir, "t10k-images-idx3-ubyte.gz"), 0x803);
   const labels = readIdx(path.join(dir, "t10k-labels-idx1-ubyte.gz"), 0x801);
   const rgba = new Uint8ClampedArray(PIXELS * 4);
@@ -111,9 +115,9 @@ function normalisedTestSet(nn, dir, count) {
   return set;
 }
 
-// The page's reading (adapt.js, read): the adapted and shipped networks, the memory.
+// The page's reading (reader.js, read): the adapted and shipped networks, the memory.
 // `page`: {shipped, model, drawings, style, recipe, sample}, what the page reads with.
-const pageProbabilities = (page, input) => adaptJs.read(page.shipped, page.model, page.drawings, input,
+const pageProbabilities = (page, input) => site.reader.read(page.shipped, page.model, page.drawings, input,
   { style: page.style, recipe: page.recipe, sample: page.sample });
 const pageRead = (page, input) => argmax(pageProbabilities(page, input));
 
@@ -123,9 +127,12 @@ function accuracy(page, set) {
   return right / set.length;
 }
 
-const { toBytes } = adaptJs;
-
 async function main() {
+  site = await loadSite();
+  const { CANVAS, PIXELS } = site.digit;
+  const { mulberry32 } = site.random;
+  const { toBytes } = site.formats;
+  const { randomStyle, describeStyle, Person } = await import("../tests/lib/people.mjs");
   const args = parseArgs(process.argv.slice(2));
   const mnistDir = path.resolve(process.env.MNIST_DIR || path.join(ROOT, "data/mnist"));
   const images = readIdx(path.join(mnistDir, "train-images-idx3-ubyte.gz"), 0x803);
@@ -135,10 +142,7 @@ async function main() {
   const shipped = new nn.Model(weights);
   const model = new nn.Model(weights);
   const shippedParameters = shipped.parameters();
-  const sampleBytes = fs.readFileSync(args.sample);
-  const sample = adaptJs.parseSample(
-    (sampleBytes[0] === 0x1f && sampleBytes[1] === 0x8b ? zlib.gunzipSync(sampleBytes) : sampleBytes).toString("utf8"),
-    args.sample);
+  const sample = readSample(site, args.sample);
   const testSet = normalisedTestSet(nn, mnistDir, args.mnistTest);
   const shippedMnist = accuracy({ shipped, model: shipped, drawings: [] }, testSet);
 
@@ -179,16 +183,16 @@ async function main() {
       ++drawn;
       const probabilities = pageProbabilities(page, input);
       if (argmax(probabilities) === label || lazy() < args.lazy) {
-        const digit = adaptJs.accepts(probabilities);
-        if (digit >= 0 && !adaptJs.recall(drawings, input)) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
+        const digit = site.reader.accepts(probabilities, args.recipe);
+        if (digit >= 0 && !site.reader.recall(drawings, input, undefined, args.recipe)) accepted.push({ pixels: toBytes(input), label: digit, wrong: digit !== label });
         continue;
       }
       drawings.push({ pixels: toBytes(input), label });
       const t0 = performance.now();
-      page.style = adaptJs.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted).style;
+      page.style = site.trainingSet.adapt(model, shippedParameters, drawings, sample, args.recipe, accepted).style;
       times.push(performance.now() - t0);
       // The corrected drawing, by the network alone, as it learned it (straightened).
-      const learned = page.style ? adaptJs.straightenInput(input, page.style) : input;
+      const learned = page.style ? site.style.straightenInput(input, page.style) : input;
       reread += argmax(model.predict(learned)) === label;
     }
     let wrongShipped = 0, wrongAdapted = 0;

@@ -30,8 +30,10 @@ foreach(f IN LISTS files)
   endif()
   file(SHA256 "${SITE_DIR}/${f}" hash)
   string(APPEND listing "${f} ${hash}\n")
-  # The page's own files (the model is found by the worker at install time).
-  if(f MATCHES "^(index\\.html|manifest\\.webmanifest|nn\\.js|nn\\.wasm|(css|js|icons)/[^/]+)$")
+  # The page's own files (the model is found by the worker at install time); not
+  # js/package.json, which only tells Node that js/ holds ES modules.
+  if(f MATCHES "^(index\\.html|manifest\\.webmanifest|nn\\.js|nn\\.wasm|(css|js|icons)/[^/]+)$"
+     AND NOT f STREQUAL "js/package.json")
     list(APPEND shell "'${f}'")
   endif()
 endforeach()

@@ -2,7 +2,7 @@
 # Writes the page's replay sample: the first PER_CLASS digits of each class of MNIST's
 # training set, normalised as the page normalises drawings, as the original's CSV,
 # gzip-compressed. The page fetches it only when the person first corrects a guess, and
-# mixes it into adapting so that the model keeps what it knew (see site/js/adapt.js).
+# mixes it into adapting so that the model keeps what it knew (see site/js/recipe.js).
 #
 #   scripts/replay_sample.sh [OUT] [PER_CLASS]   (default: site/assets/replay.csv.gz 100)
 # Needs mnist-to-csv (in $BUILD_DIR/trainer, default build/release) and MNIST's IDX files

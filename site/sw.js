@@ -7,14 +7,16 @@
 // page reloads itself (js/offline.js). Nobody keeps an old model once online again.
 //
 // Requests are answered from the cache first (instant on a slow link, and offline),
-// then from the network. The model is found at install time as the page finds it:
-// model.nnm, else my_weights.json. The worker's scope is the site's folder: on
-// localhost, another project later served at the same address gets this page until
-// the worker is removed (DevTools > Application > Service workers > Unregister).
+// then from the network. The model is found at install time as the page finds it
+// (js/model_files.js): model.nnm, else my_weights.json. The worker's scope is the
+// site's folder: on localhost, another project later served at the same address gets
+// this page until the worker is removed (DevTools > Application > Service workers >
+// Unregister).
 
 const VERSION = 'dev';
 const FILES = [];
-const MODELS = ['assets/model.nnm', 'assets/my_weights.json'];
+importScripts('js/model_files.js'); // the models the page looks for, in its order
+const MODELS = self.nnModelFiles;
 
 const PREFIX = 'digitnn-';
 const CACHE = PREFIX + VERSION;

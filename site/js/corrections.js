@@ -1,12 +1,12 @@
 // corrections.js: the person tells the page the right digit, and the page learns their
 // handwriting. After every guess, "Wrong? It is: 0 ... 9" (#correct); pressing a digit
 // stores the drawing in this browser (store.js), adapts the model in a worker
-// (learner.worker.js, adapt.js) and then re-reads the drawing as adapt.js's read does (the
-// adapted network, on the drawing as drawn and straightened by the person's style, mixed
-// with the shipped one).
-// A drawing cleared without a correction, its guess sure enough (adapt.js, accepts), is
+// (learner.worker.js, training_set.js) and then re-reads the drawing as reader.js's read
+// does (the adapted network, on the drawing as drawn and straightened by the person's
+// style, mixed with the shipped one). recipe.js describes the whole.
+// A drawing cleared without a correction, its guess sure enough (reader.js, accepts), is
 // "accepted": kept as theirs, read right, so that the next adaptations keep reading such
-// drawings as before (adapt.js). Accepted drawings are kept in memory until the first
+// drawings as before. Accepted drawings are kept in memory until the first
 // correction, and stored from then on (the latest RECIPE.accepted of them).
 // The drawings stay in the browser; "Download my drawings" (CSV) and "Download my model"
 // (weights JSON) save them; #forgetBtn returns to the shipped model and deletes them.
@@ -18,8 +18,11 @@
 // corrected drawings), "adapting", "adapted" or "error"; #forgetBtn, #downloadDrawingsBtn,
 // #downloadModelBtn.
 
-import { DrawingStore, drawingsToCsv } from './store.js';
-import './adapt.js'; // a classic script shared with the worker: defines self.nnAdapt
+import { CLASSES } from './digit.js';
+import { drawingsToCsv, toBytes } from './formats.js';
+import * as reader from './reader.js';
+import { RECIPE } from './recipe.js';
+import { DrawingStore } from './store.js';
 
 const WORKER_URL = new URL('./learner.worker.js', import.meta.url);
 // The module with training (nn-train.js): fetched by the worker at the first correction only.
@@ -36,10 +39,10 @@ export class Corrections {
     this.drawingsBtn = doc.getElementById('downloadDrawingsBtn');
     this.modelBtn = doc.getElementById('downloadModelBtn');
     this.predictor = null;
-    this.shippedModel = null; // the shipped model, read beside the adapted one (adapt.js, read)
+    this.shippedModel = null; // the shipped model, read beside the adapted one (reader.js, read)
     this.sample = null;       // the replay sample, from the worker once it has loaded it
     this.style = null;        // the person's style, taken out of the drawings the adapted model
-                              // learned (adapt.js, read); always set with its parameters
+                              // learned (reader.js, read); always set with its parameters
     this.store = null;
     this.drawings = [];       // corrected: [{pixels: Uint8Array(784), label, key}], oldest first
     this.accepted = [];       // accepted, the same (key once stored), at most RECIPE.accepted
@@ -53,7 +56,7 @@ export class Corrections {
     const label = doc.createElement('span');
     label.className = 'correct-label';
     label.textContent = 'Wrong? It is:';
-    const buttons = [...Array(10).keys()].map((d) => {
+    const buttons = [...Array(CLASSES).keys()].map((d) => {
       const b = doc.createElement('button');
       b.type = 'button';
       b.dataset.correct = String(d);
@@ -91,14 +94,14 @@ export class Corrections {
   }
 
   /**
-   * A guess of the (adapted) network, read as adapt.js reads once it has learned: the
+   * A guess of the (adapted) network, read as reader.js reads once it has learned: the
    * drawing also straightened by the person's style, the adapted network mixed with the
    * shipped one by the distance to the corrected drawings, then the memory. The same
    * result with the page's probabilities.
    */
   read(result) {
     if (!result || !this.drawings.length || !this.shippedModel) return result;
-    const probabilities = self.nnAdapt.read(this.shippedModel, this.predictor.model, this.drawings, result.input,
+    const probabilities = reader.read(this.shippedModel, this.predictor.model, this.drawings, result.input,
       { style: this.style, sample: this.sample, adaptedAsDrawn: result.probabilities });
     return { ...result, probabilities };
   }
@@ -118,7 +121,7 @@ export class Corrections {
 
   async correct(digit) {
     if (!this.guess || !this.store) return;
-    const drawing = { pixels: self.nnAdapt.toBytes(this.guess.input), label: digit };
+    const drawing = { pixels: toBytes(this.guess.input), label: digit };
     this.settled = true;
     this.drawings.push(drawing);
     this.#adapt();
@@ -130,16 +133,16 @@ export class Corrections {
    * is not a corrected one drawn again (which the memory, not the network, reads right).
    */
   #accept({ input, probabilities }) {
-    const label = self.nnAdapt.accepts(probabilities);
-    if (label < 0 || self.nnAdapt.recall(this.drawings, input)) return;
-    this.accepted.push({ pixels: self.nnAdapt.toBytes(input), label, accepted: true });
+    const label = reader.accepts(probabilities);
+    if (label < 0 || reader.recall(this.drawings, input)) return;
+    this.accepted.push({ pixels: toBytes(input), label, accepted: true });
     this.learned.dataset.accepted = String(this.accepted.length);
     this.#save(this.#keepLatest());
   }
 
   /** Drops the oldest accepted drawings beyond RECIPE.accepted; returns their store keys. */
   #keepLatest() {
-    const over = this.accepted.length - self.nnAdapt.RECIPE.accepted;
+    const over = this.accepted.length - RECIPE.accepted;
     return over > 0 ? this.accepted.splice(0, over).map((d) => d.key).filter((k) => k != null) : [];
   }
 

@@ -12,14 +12,12 @@
 // The model: assets/model.nnm (the compact format nn-convert writes), or, when a site
 // has none (HTTP 404), the trainer's assets/my_weights.json as it is.
 
+import { CLASSES as OUTPUTS, PIXELS as INPUTS, SIDE } from './digit.js';
+import './model_files.js'; // a classic script shared with sw.js: sets globalThis.nnModelFiles
+
 export const MODULE_URL = new URL('../nn.js', import.meta.url);
-export const MODEL_URLS = [
-  new URL('../assets/model.nnm', import.meta.url),
-  new URL('../assets/my_weights.json', import.meta.url),
-];
-/** What the page feeds the network and reads from it: 28x28 pixels in, digits 0-9 out. */
-export const INPUTS = 784;
-export const OUTPUTS = 10;
+/** The models to look for, in order (model_files.js), from the site's folder. */
+export const MODEL_URLS = globalThis.nnModelFiles.map((file) => new URL(`../${file}`, import.meta.url));
 
 /** Thrown for load failures; `hint` says what the person running the site can do. */
 export class LoadError extends Error {
@@ -124,7 +122,7 @@ function checkShape(model, url) {
   model.delete();
   throw new LoadError(
     `The model ${url.pathname} is a ${sizes.join(' -> ')} network; this page needs ` +
-    `${INPUTS} inputs (28x28 pixels) and ${OUTPUTS} outputs (the digits 0 to 9).`,
+    `${INPUTS} inputs (${SIDE}x${SIDE} pixels) and ${OUTPUTS} outputs (the digits 0 to ${OUTPUTS - 1}).`,
     `Train one with --network-structure ${INPUTS} ... ${OUTPUTS}.`);
 }
 

@@ -1,18 +1,16 @@
 // store.js: the person's drawings, kept in this browser (IndexedDB) and nowhere else: the
 // ones they corrected, and the ones whose guess they let stand ("accepted"). A drawing is
 // the network's 28x28 input as bytes (0..255, ink = 255, row-major: round(input * 255),
-// as the CSV download holds it) and the digit it is.
+// as the CSV download holds it: formats.js) and the digit it is.
 //
 // The adapted model is not stored: it is rebuilt from these drawings (adapting is
-// deterministic, see adapt.js), so it always matches the shipped model it started from.
+// deterministic, see training_set.js), so it always matches the shipped model it started from.
 
 const DB_NAME = 'digitnn';
 const DB_VERSION = 1;
 // {pixels: Uint8Array(784), label: 0..9, time: ms since 1970, accepted: true if the guess
 // was let stand (absent for a correction)}, key: 1, 2, ...
 const STORE = 'drawings';
-
-export const PIXELS = 784;
 
 /** Promise of an IDBRequest's result. */
 function done(request) {
@@ -78,13 +76,4 @@ export class DrawingStore {
     tx.objectStore(STORE).clear();
     await committed(tx);
   }
-}
-
-/** The original's CSV: header "label,1x1,...,28x28", then label,p0..p783 (0..255). */
-export function drawingsToCsv(drawings) {
-  const header = ['label'];
-  for (let i = 0; i < PIXELS; i++) header.push(`${Math.floor(i / 28) + 1}x${(i % 28) + 1}`);
-  const lines = [header.join(',')];
-  for (const { pixels, label } of drawings) lines.push(`${label},${Array.prototype.join.call(pixels, ',')}`);
-  return lines.join('\n') + '\n';
 }

@@ -4,7 +4,9 @@
 // Test hooks (stable): #status[data-state], #prediction[data-digit],
 // #probabilities > li[data-digit][data-probability], #topGuesses > li[data-digit].
 
-const DIGITS = [...Array(10).keys()];
+import { CLASSES, PIXELS, SIDE } from './digit.js';
+
+const DIGITS = [...Array(CLASSES).keys()];
 const percent = (p) => (p === 0 ? '0 %' : `${(100 * p).toFixed(1)} %`);
 
 export class View {
@@ -46,7 +48,7 @@ export class View {
     this.topGuesses.replaceChildren();
     for (const d of DIGITS) this.#setBar(d, 0, false);
     this.inputCtx.fillStyle = '#000';
-    this.inputCtx.fillRect(0, 0, 28, 28);
+    this.inputCtx.fillRect(0, 0, SIDE, SIDE);
   }
 
   /** @param {{input: Float32Array, probabilities: Float32Array}} result */
@@ -100,9 +102,9 @@ export class View {
 
   /** The 28x28 network input, 1 = ink, drawn white on black as MNIST stores it. */
   #drawInput(input) {
-    const image = this.inputCtx.createImageData(28, 28);
+    const image = this.inputCtx.createImageData(SIDE, SIDE);
     const rgba = image.data;
-    for (let i = 0; i < 784; i++) {
+    for (let i = 0; i < PIXELS; i++) {
       const v = Math.round(255 * Math.min(1, Math.max(0, input[i])));
       rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
       rgba[4 * i + 3] = 255;

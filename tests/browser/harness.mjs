@@ -1,5 +1,5 @@
-// harness.mjs: what the browser tests and bench/browser_ready.mjs share: the built
-// site's folder, scripts/serve.py on a free port, and Debian's Chromium through
+// harness.mjs: what the browser tests and the browser benchmarks (bench/*.mjs) share: the
+// built site's folder, scripts/serve.py on a free port, and Debian's Chromium through
 // playwright-core (which never downloads a browser).
 //
 // Environment:
@@ -11,13 +11,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CANVAS } from '../../site/js/digit.js';
+import '../../site/js/model_files.js'; // sets globalThis.nnModelFiles, as for the page
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SITE_DIR = path.resolve(ROOT, process.env.NN_SITE_DIR ?? 'build/wasm/site');
 export const CHROMIUM = process.env.NN_CHROMIUM ?? '/usr/bin/chromium';
-export const CANVAS_SIZE = 336; // #drawingCanvas bitmap, pixels
-/** The models the page looks for, in its order (site/js/model.js). */
-export const MODEL_FILES = ['assets/model.nnm', 'assets/my_weights.json'];
+export const CANVAS_SIZE = CANVAS; // #drawingCanvas bitmap, pixels
+/** The models the page looks for, in its order (site/js/model_files.js). */
+export const MODEL_FILES = globalThis.nnModelFiles;
 /** The one the page loads from this site. */
 export const SITE_MODEL = MODEL_FILES.find((f) => existsSync(path.join(SITE_DIR, f))) ?? MODEL_FILES[0];
 
@@ -37,6 +39,25 @@ export function checkPrerequisites() {
   if (missing.length) {
     throw new Error('browser tests cannot run, missing:\n' +
       missing.map(([file, hint]) => `  ${[file].flat().join(' or ')}\n    hint: ${hint}`).join('\n'));
+  }
+}
+
+/**
+ * A benchmark's frame: checks the prerequisites, serves the site, starts the browser,
+ * prints which site and browser (and `setting`, how the runs are made), runs
+ * body(browser, url) and stops the browser and the server, whatever happens.
+ */
+export async function benchInBrowser(setting, body) {
+  checkPrerequisites();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    console.log(`site: ${SITE_DIR}`);
+    console.log(`browser: Chromium ${browser.version()}, headless${setting}\n`);
+    return await body(browser, server.url);
+  } finally {
+    await browser.close();
+    await server.stop();
   }
 }
 

@@ -1,4 +1,4 @@
-// native_fit: the reference side of tests/wasm/corrections.test.cjs. Fine-tunes a weights
+// native_fit: the reference side of tests/wasm/corrections.test.mjs. Fine-tunes a weights
 // file natively with nn::fit, as the module's Model.fit does, and prints the weights JSON.
 //
 //   native_fit WEIGHTS.json DATA.csv LR BATCH EPOCHS SEED FROZEN [MAX_SHIFT MAX_ROTATION]

@@ -16,7 +16,7 @@ mkdir -p "$NN_TEST_SITE/assets"
   --validation-path "$MNIST_DIR/t10k-images-idx3-ubyte.gz" --network-structure 784 128 10 \
   --learning-rate 0.003 --batch-size 64 --num-epochs 3 --initialization xavier --normalize --binarize \
   --weight-path "$NN_TEST_SITE/assets/my_weights.json" | grep -E "^(epoch|Accuracy)"
-# The replay sample the page mixes into learning from corrections (site/js/adapt.js).
+# The replay sample the page mixes into learning from corrections (site/js/recipe.js).
 scripts/replay_sample.sh "$NN_TEST_SITE/assets/replay.csv.gz"
 # The page loads the compact model (assets/model.nnm), as the quick start's site does;
 # the JSON stays beside it for the Node suites. Then the service worker's version is

@@ -1,4 +1,4 @@
-// people.cjs: simulated people with a handwriting of their own, for bench/personal.cjs.
+// people.mjs: simulated people with a handwriting of their own, for bench/personal.cjs.
 //
 // A person is a style, fixed for all their drawings: a slant (shear), a tilt, a width
 // (narrow or wide digits), a pen (thin or bold strokes) and habits for some digits that
@@ -12,12 +12,10 @@
 // canvas then goes through the page's own path (the module's normalizeCanvas).
 //
 // Legend: coordinates in MNIST pixels (x right, y down) unless said otherwise.
-"use strict";
 
-const { mulberry32 } = require("../../site/js/adapt.js");  // the page's seeded PRNG
+import { CANVAS, SIDE } from "../../site/js/digit.js";  // MNIST digit side, the page's canvas side (px)
+import { mulberry32 } from "../../site/js/random.js";   // the page's seeded PRNG
 
-const SIDE = 28;       // MNIST digit side (px)
-const CANVAS = 336;    // the page's canvas side (px)
 const GRID = 48;       // the transformed digit's grid (px): room for slant and added strokes
 const OFFSET = (GRID - SIDE) / 2;
 
@@ -36,7 +34,7 @@ const HABITS = {
 };
 
 // A random style from a seeded generator; `rand` is consumed in a fixed order.
-function randomStyle(rand) {
+export function randomStyle(rand) {
   const sign = rand() < 0.5 ? -1 : 1;
   const style = {
     shear: sign * uniform(rand, 0.15, 0.65),  // x += shear * (y - centre): a slant
@@ -51,7 +49,7 @@ function randomStyle(rand) {
   return style;
 }
 
-function describeStyle(s) {
+export function describeStyle(s) {
   const habits = Object.entries(s.habits).map(([d, h]) => `${d}:${h}`).join(" ");
   return `slant ${s.shear.toFixed(2)}, tilt ${s.rotation.toFixed(0)} deg, width ${s.width.toFixed(2)}, ` +
     `pen ${s.pen < 0.4 ? "bold" : s.pen > 0.6 ? "thin" : "medium"}${habits ? `, habits ${habits}` : ""}`;
@@ -193,7 +191,7 @@ function drawOnCanvas(img, pen, rand, canvas) {
 
 // One person: draw(digitBytes, label, canvas) puts their version of an MNIST digit on the
 // canvas (RGBA, CANVAS^2 * 4 bytes); false if nothing was drawn.
-class Person {
+export class Person {
   constructor(style, seed) {
     this.style = style;
     this.rand = mulberry32(seed);
@@ -209,5 +207,3 @@ class Person {
     return drawOnCanvas(transform(img, this.style, jitter), pen, rand, canvas);
   }
 }
-
-module.exports = { CANVAS, SIDE, mulberry32, randomStyle, describeStyle, Person };

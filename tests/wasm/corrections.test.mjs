@@ -1,29 +1,34 @@
-// Learning from corrections in the module (nn-train.js) and the page's recipe (site/js/adapt.js):
+// Learning from corrections in the module (nn-train.js) and the page's recipe (site/js:
+// recipe.js, style.js, training_set.js, reader.js):
 // fine-tuning (frozen layers, distortions) gives native libnn's weights within float
 // tolerance; a correction makes the corrected input read as its label; going back to the
 // shipped parameters restores its outputs exactly; the person's style measured and taken
 // out of what is learned and read; bad parameters are rejected.
 //
-//   node --test tests/wasm/corrections.test.cjs
+//   node --test tests/wasm/corrections.test.mjs
 // Environment: NN_SITE_DIR (default build/wasm/site), NN_NATIVE_BUILD (default build/release,
 // with tests/native_fit).
-"use strict";
 
-const { describe, it, before } = require("node:test");
-const assert = require("node:assert/strict");
-const { execFileSync } = require("node:child_process");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
-const { loadModule } = require("../lib/node_nn.cjs");
-const adaptJs = require("../../site/js/adapt.js");
-const { mulberry32 } = adaptJs;
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadModule } from "../lib/node_nn.cjs";
+import { INK_BOX, PIXELS, SIDE } from "../../site/js/digit.js";
+import { drawingsToCsv } from "../../site/js/formats.js";
+import { mulberry32 } from "../../site/js/random.js";
+import { RECIPE } from "../../site/js/recipe.js";
+import { accepts, geometricMean, nearest, read as pageRead, recall, sampleDistance } from "../../site/js/reader.js";
+import { personStyle, restyle, shape, straightenInput } from "../../site/js/style.js";
+import { adapt, trainingSet } from "../../site/js/training_set.js";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SITE_DIR = path.resolve(process.env.NN_SITE_DIR || path.join(ROOT, "build/wasm/site"));
 const NATIVE_FIT = path.resolve(process.env.NN_NATIVE_BUILD || path.join(ROOT, "build/release"), "tests/native_fit");
-const PIXELS = 784;
-const SIZES = [784, 48, 24, 10];
+const SIZES = [PIXELS, 48, 24, 10];
 
 
 // A random 784-48-24-10 network (Glorot-uniform weights, small biases) as weights JSON.
@@ -48,7 +53,7 @@ function randomDrawings(n, seed) {
     for (let s = 0; s < 40; ++s) {
       const x = Math.min(27, Math.max(0, x0 + Math.floor(rand() * 9) - 4));
       const y = Math.min(27, Math.max(0, y0 + Math.floor(rand() * 9) - 4));
-      pixels[y * 28 + x] = 128 + Math.floor(rand() * 128);
+      pixels[y * SIDE + x] = 128 + Math.floor(rand() * 128);
     }
     return { pixels, label: i % 10 };
   });
@@ -86,8 +91,7 @@ describe("fine-tuning in the module against native libnn", { skip: fs.existsSync
       try {
         const weights = path.join(dir, "w.json"), csv = path.join(dir, "d.csv");
         fs.writeFileSync(weights, json);
-        const header = ["label", ...Array.from({ length: PIXELS }, (_, i) => `${Math.floor(i / 28) + 1}x${(i % 28) + 1}`)];
-        fs.writeFileSync(csv, [header.join(","), ...drawings.map((d) => `${d.label},${d.pixels.join(",")}`)].join("\n") + "\n");
+        fs.writeFileSync(csv, drawingsToCsv(drawings));
         const args = [weights, csv, options.learningRate, options.batchSize, options.epochs, options.seed, options.frozenLayers];
         if (options.augment) args.push(options.augment.maxShift, options.augment.maxRotation);
         const native = flatten(execFileSync(NATIVE_FIT, args.map(String), { encoding: "utf8", maxBuffer: 1 << 26 }));
@@ -116,7 +120,7 @@ describe("fine-tuning in the module against native libnn", { skip: fs.existsSync
   }
 });
 
-describe("the page's corrections (site/js/adapt.js)", () => {
+describe("the page's corrections (site/js)", () => {
   const json = randomWeightsJson(21);
   const sample = (() => {
     const drawings = randomDrawings(60, 22);
@@ -124,7 +128,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     drawings.forEach((d, i) => pixels.set(d.pixels, i * PIXELS));
     return { pixels, labels: Uint8Array.from(drawings, (d) => d.label) };
   })();
-  const recipe = { ...adaptJs.RECIPE, replay: 40 };
+  const recipe = { ...RECIPE, replay: 40 };
 
   it("a correction makes the corrected input read as its label, by the network alone too", () => {
     const model = new nn.Model(json);
@@ -136,10 +140,10 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // The page: the recipe, then its reading (the adapted and shipped networks, the memory).
     const corrected = [{ pixels: drawing.pixels, label }];
     const shippedModel = new nn.Model(json);
-    const { style } = adaptJs.adapt(model, shipped, corrected, sample, recipe);
-    assert.equal(argmax(adaptJs.read(shippedModel, model, corrected, input, { style })), label);
+    const { style } = adapt(model, shipped, corrected, sample, recipe);
+    assert.equal(argmax(pageRead(shippedModel, model, corrected, input, { style })), label);
     // The network alone, on the drawing as it learned it (the memory reads the drawing itself).
-    assert.equal(argmax(model.predict(style ? adaptJs.straightenInput(input, style) : input)), label);
+    assert.equal(argmax(model.predict(style ? straightenInput(input, style) : input)), label);
     shippedModel.delete();
     // The network alone, trained on it for longer.
     model.setParameters(shipped);
@@ -154,9 +158,9 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const shipped = model.parameters();
     const drawings = randomDrawings(5, 24);
     const inputs = drawings.map((d) => Float32Array.from(d.pixels, (v) => v / 255));
-    adaptJs.adapt(model, shipped, drawings, sample, recipe);
+    adapt(model, shipped, drawings, sample, recipe);
     assert.notDeepEqual(model.predict(inputs[0]), shippedModel.predict(inputs[0]));
-    adaptJs.adapt(model, shipped, [], sample, recipe);
+    adapt(model, shipped, [], sample, recipe);
     for (const x of inputs) assert.deepEqual(model.predict(x), shippedModel.predict(x));
     assert.deepEqual(model.parameters(), shipped);
     model.delete();
@@ -167,8 +171,8 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const a = new nn.Model(json), b = new nn.Model(json);
     const shipped = a.parameters();
     const drawings = randomDrawings(4, 25);
-    adaptJs.adapt(a, shipped, drawings, sample, recipe);
-    adaptJs.adapt(b, shipped, drawings, sample, recipe);
+    adapt(a, shipped, drawings, sample, recipe);
+    adapt(b, shipped, drawings, sample, recipe);
     assert.deepEqual(a.parameters(), b.parameters());
     a.delete();
     b.delete();
@@ -178,7 +182,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const drawings = randomDrawings(3, 41);
     const accepted = randomDrawings(7, 42);
     const small = { ...recipe, replay: 10, accepted: 5, straighten: false };
-    const { inputs, labels, accepted: learned } = adaptJs.trainingSet(drawings, sample, small, accepted);
+    const { inputs, labels, accepted: learned } = trainingSet(drawings, sample, small, accepted);
     assert.equal(learned, 5);
     const rows = inputs.length / PIXELS;
     assert.equal(rows, drawings.length * small.copies + 10, "the accepted drawings replace replayed ones");
@@ -189,9 +193,9 @@ describe("the page's corrections (site/js/adapt.js)", () => {
       assert.equal(labels[first + k], accepted[2 + k].label);
     }
     // More accepted drawings than replayed digits: no replay at all, never a negative count.
-    assert.equal(adaptJs.trainingSet(drawings, sample, { ...small, replay: 3 }, accepted).labels.length, first + 5);
+    assert.equal(trainingSet(drawings, sample, { ...small, replay: 3 }, accepted).labels.length, first + 5);
     // Off (accepted: 0): the whole replay, none of the accepted drawings.
-    const off = adaptJs.trainingSet(drawings, sample, { ...small, accepted: 0 }, accepted);
+    const off = trainingSet(drawings, sample, { ...small, accepted: 0 }, accepted);
     assert.equal(off.labels.length, first + 10);
     for (let r = first; r < first + 10; ++r) {
       const pixels = off.inputs.subarray(r * PIXELS, (r + 1) * PIXELS);
@@ -200,21 +204,21 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // Accepted drawings alone (no correction) leave the shipped model as it is.
     const model = new nn.Model(json);
     const shipped = model.parameters();
-    adaptJs.adapt(model, shipped, [], sample, recipe, accepted);
+    adapt(model, shipped, [], sample, recipe, accepted);
     assert.deepEqual(model.parameters(), shipped);
     // ...and with a correction they change what is learned.
-    adaptJs.adapt(model, shipped, drawings, sample, recipe);
+    adapt(model, shipped, drawings, sample, recipe);
     const without = model.parameters();
-    adaptJs.adapt(model, shipped, drawings, sample, recipe, accepted);
+    adapt(model, shipped, drawings, sample, recipe, accepted);
     assert.notDeepEqual(model.parameters(), without);
     model.delete();
   });
 
   it("accepts a guess only when sure", () => {
     const sure = Float32Array.from({ length: 10 }, (_, i) => (i === 4 ? 0.955 : 0.005));
-    assert.equal(adaptJs.accepts(sure), 4);
-    const unsure = Float32Array.from({ length: 10 }, (_, i) => (i === 4 ? adaptJs.ACCEPT_CONFIDENCE - 0.01 : 0.01));
-    assert.equal(adaptJs.accepts(unsure), -1);
+    assert.equal(accepts(sure), 4);
+    const unsure = Float32Array.from({ length: 10 }, (_, i) => (i === 4 ? RECIPE.acceptConfidence - 0.01 : 0.01));
+    assert.equal(accepts(unsure), -1);
   });
 
   // A network that always answers `p`.
@@ -224,10 +228,10 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const [d] = randomDrawings(1, 27);
     const ps = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
     const pa = Float32Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.82 : 0.02));
-    const read = (drawings, input, sample) => adaptJs.read(answering(ps), answering(pa), drawings, input, { sample });
+    const read = (drawings, input, sample) => pageRead(answering(ps), answering(pa), drawings, input, { sample });
     const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
-    const { farWeight } = adaptJs.RECIPE.read;
-    const shared = adaptJs.geometricMean(pa, ps, farWeight);
+    const { farWeight } = RECIPE.read;
+    const shared = geometricMean(pa, ps, farWeight);
     assert.equal(argmax(shared), 3, "far from the corrections, the shipped network's surer 3 wins");
     const toInput = (pixels) => Float32Array.from(pixels, (v) => v / 255);
     // "MNIST": one digit of 200 pixels of ink in the top rows (far from d: at most 40 of
@@ -240,8 +244,8 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // memory's reach (1.5), much farther from the sample: the adapted network answers.
     const near = toInput(d.pixels);
     for (let i = 0; i < 16; ++i) near[i * 49] = near[i * 49] > 0.5 ? near[i * 49] - 0.75 : near[i * 49] + 0.75;
-    assert.ok(Math.abs(adaptJs.nearest([d], near).distance - 3) < 1e-6);
-    assert.ok(adaptJs.sampleDistance(sample, near) > 10);
+    assert.ok(Math.abs(nearest([d], near).distance - 3) < 1e-6);
+    assert.ok(sampleDistance(sample, near) > 10);
     assert.ok(close(read([d], near, sample), pa));
     // Without the sample (not loaded yet) the same drawing counts as far: both answer.
     assert.ok(close(read([d], near, null), shared));
@@ -256,8 +260,8 @@ describe("the page's corrections (site/js/adapt.js)", () => {
   it("the adapted network reads the drawing straightened when the shipped one is surer of it so", () => {
     const [d] = ellipses(1, 35);
     const style = { slant: 0.4, aspect: 0.1 };
-    const drawn = Float32Array.from(adaptJs.restyle(d.pixels, style), (v) => v / 255);
-    const straight = adaptJs.straightenInput(drawn, style);
+    const drawn = Float32Array.from(restyle(d.pixels, style), (v) => v / 255);
+    const straight = straightenInput(drawn, style);
     const isStraight = (x) => x.every((v, i) => v === straight[i]);
     const one = (digit, p) => Float32Array.from({ length: 10 }, (_, i) => (i === digit ? p : (1 - p) / 9));
     // The adapted network: a 5 straightened, a 6 as drawn.
@@ -266,7 +270,7 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     // against a shipped network that hesitates between all ten digits.
     const corrected = [{ pixels: new Uint8Array(PIXELS).fill(255), label: 0 }];
     const shippedBy = (straightP, drawnP) => ({ predict: (x) => (isStraight(x) ? one(1, straightP) : one(1, drawnP)) });
-    const read = (shipped, s = style) => adaptJs.read(shipped, adapted, corrected, drawn, { style: s });
+    const read = (shipped, s = style) => pageRead(shipped, adapted, corrected, drawn, { style: s });
     // (The shipped network gives 5 and 6 the same: their ratio is the adapted network's,
     // 0.9 / 0.011 when it reads one way, to the power farWeight: about 3.7.)
     const fiveOverSix = (p) => p[5] / p[6];
@@ -284,10 +288,10 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     return Array.from({ length: n }, (_, i) => {
       const label = i % 10, rx = 3 + (label % 4) + rand(), ry = 6 + (label % 3) + rand();
       const pixels = new Uint8Array(PIXELS);
-      for (let y = 0; y < 28; ++y) {
-        for (let x = 0; x < 28; ++x) {
+      for (let y = 0; y < SIDE; ++y) {
+        for (let x = 0; x < SIDE; ++x) {
           const r = Math.hypot((x - 13.5) / rx, (y - 13.5) / ry);
-          if (Math.abs(r - 1) * Math.min(rx, ry) < 1) pixels[y * 28 + x] = 255;
+          if (Math.abs(r - 1) * Math.min(rx, ry) < 1) pixels[y * SIDE + x] = 255;
         }
       }
       return { pixels, label };
@@ -296,21 +300,21 @@ describe("the page's corrections (site/js/adapt.js)", () => {
 
   it("restyles a digit: its slant and its width change as asked, its ink stays in MNIST's 20x20 box", () => {
     const [digit] = ellipses(1, 31);
-    const before = adaptJs.shape(digit.pixels);
+    const before = shape(digit.pixels);
     assert.ok(Math.abs(before.slant) < 0.01, `an upright ellipse has slant ${before.slant}`);
     for (const style of [{ slant: 0.4, aspect: 0 }, { slant: -0.3, aspect: 0.25 }, { slant: 0, aspect: -0.3 }]) {
-      const out = adaptJs.restyle(digit.pixels, style, new Uint8Array(PIXELS));
-      const after = adaptJs.shape(out);
+      const out = restyle(digit.pixels, style, new Uint8Array(PIXELS));
+      const after = shape(out);
       assert.ok(Math.abs(after.slant - before.slant - style.slant) < 0.05, `${JSON.stringify(style)}: slant ${after.slant}`);
       const aspect = Math.log(after.width / after.height) - Math.log(before.width / before.height);
       assert.ok(Math.abs(aspect - style.aspect) < 0.06, `${JSON.stringify(style)}: log(width / height) changed by ${aspect}`);
-      let x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+      let x0 = SIDE, x1 = -1, y0 = SIDE, y1 = -1;
       out.forEach((v, k) => {
-        if (v < 64) return;
-        x0 = Math.min(x0, k % 28); x1 = Math.max(x1, k % 28);
-        y0 = Math.min(y0, Math.floor(k / 28)); y1 = Math.max(y1, Math.floor(k / 28));
+        if (v < RECIPE.style.ink) return;
+        x0 = Math.min(x0, k % SIDE); x1 = Math.max(x1, k % SIDE);
+        y0 = Math.min(y0, Math.floor(k / SIDE)); y1 = Math.max(y1, Math.floor(k / SIDE));
       });
-      assert.ok(x1 - x0 < 21 && y1 - y0 < 21, `${JSON.stringify(style)}: ink box ${x1 - x0 + 1}x${y1 - y0 + 1}`);
+      assert.ok(x1 - x0 < INK_BOX + 1 && y1 - y0 < INK_BOX + 1, `${JSON.stringify(style)}: ink box ${x1 - x0 + 1}x${y1 - y0 + 1}`);
     }
   });
 
@@ -319,47 +323,47 @@ describe("the page's corrections (site/js/adapt.js)", () => {
     const sample = { pixels: new Uint8Array(100 * PIXELS), labels: Uint8Array.from(upright, (d) => d.label) };
     upright.forEach((d, i) => sample.pixels.set(d.pixels, i * PIXELS));
     const hand = { slant: 0.35, aspect: -0.2 };
-    const drawings = ellipses(12, 33).map((d) => ({ pixels: adaptJs.restyle(d.pixels, hand, new Uint8Array(PIXELS)), label: d.label }));
-    const style = adaptJs.personStyle(drawings, sample);
+    const drawings = ellipses(12, 33).map((d) => ({ pixels: restyle(d.pixels, hand, new Uint8Array(PIXELS)), label: d.label }));
+    const style = personStyle(drawings, sample);
     assert.ok(Math.abs(style.slant - hand.slant) < 0.05 && Math.abs(style.aspect - hand.aspect) < 0.06, JSON.stringify(style));
-    assert.equal(adaptJs.personStyle([], sample), null);
-    // A hand beyond MNIST's own range is restyled only as far as STYLE_LIMIT.
-    const extreme = ellipses(12, 34).map((d) => ({ pixels: adaptJs.restyle(d.pixels, { slant: -0.9, aspect: 0.6 }, new Uint8Array(PIXELS)), label: d.label }));
-    assert.deepEqual(adaptJs.personStyle(extreme, sample), { slant: -adaptJs.STYLE_LIMIT.slant, aspect: adaptJs.STYLE_LIMIT.aspect });
+    assert.equal(personStyle([], sample), null);
+    // A hand beyond MNIST's own range is restyled only as far as RECIPE.style allows.
+    const extreme = ellipses(12, 34).map((d) => ({ pixels: restyle(d.pixels, { slant: -0.9, aspect: 0.6 }, new Uint8Array(PIXELS)), label: d.label }));
+    assert.deepEqual(personStyle(extreme, sample), { slant: -RECIPE.style.maxSlant, aspect: RECIPE.style.maxAspect });
     // One adaptation learns the person's drawings upright (straightened by the style it
     // returns), the sample's digits as they are; without straighten, the drawings as drawn.
     const slants = (recipe) => {
-      const { inputs, style: learned } = adaptJs.trainingSet(drawings, sample, { ...recipe, replay: 30 });
+      const { inputs, style: learned } = trainingSet(drawings, sample, { ...recipe, replay: 30 });
       const mean = (from, to) => {
         let sum = 0;
-        for (let r = from; r < to; ++r) sum += adaptJs.shape(inputs, r * PIXELS).slant;
+        for (let r = from; r < to; ++r) sum += shape(inputs, r * PIXELS).slant;
         return sum / (to - from);
       };
       const own = drawings.length * recipe.copies;
       return { own: mean(0, own), replay: mean(own, inputs.length / PIXELS), learned };
     };
-    const straightened = slants(adaptJs.RECIPE);
+    const straightened = slants(RECIPE);
     assert.deepEqual(straightened.learned, style);
     assert.ok(Math.abs(straightened.own) < 0.05, `straightened: ${straightened.own}`);
     assert.ok(Math.abs(straightened.replay) < 0.01, `replay: ${straightened.replay}`);
-    const asDrawn = slants({ ...adaptJs.RECIPE, straighten: false });
+    const asDrawn = slants({ ...RECIPE, straighten: false });
     assert.equal(asDrawn.learned, null);
     assert.ok(Math.abs(asDrawn.own - hand.slant) < 0.05, `as drawn: ${asDrawn.own}`);
     // The kept accepted drawings (the latest RECIPE.accepted) count in the style, and are
     // learned straightened too: 3 corrected drawings in the hand, then 20 accepted ones
     // leaning the other way of which only the latest 15 are kept, 5 more in the hand first.
     const other = { slant: -0.3, aspect: 0.15 };
-    const inHand = (n, seed, h) => ellipses(n, seed).map((d) => ({ pixels: adaptJs.restyle(d.pixels, h), label: d.label }));
+    const inHand = (n, seed, h) => ellipses(n, seed).map((d) => ({ pixels: restyle(d.pixels, h), label: d.label }));
     const few = inHand(3, 36, hand);
     const accepted = [...inHand(5, 37, hand), ...inHand(15, 38, other)];
-    const mixed = { ...adaptJs.RECIPE, accepted: 15, replay: 20 };
-    const set = adaptJs.trainingSet(few, sample, mixed, accepted);
+    const mixed = { ...RECIPE, accepted: 15, replay: 20 };
+    const set = trainingSet(few, sample, mixed, accepted);
     assert.equal(set.accepted, 15);
     assert.ok(Math.abs(set.style.slant - other.slant) < 0.05 && Math.abs(set.style.aspect - other.aspect) < 0.06,
       `the style of 3 + 15 drawings, 15 of them leaning ${other.slant}: ${JSON.stringify(set.style)}`);
     const first = few.length * mixed.copies;
     for (let r = first; r < first + 15; ++r) {
-      const slant = adaptJs.shape(set.inputs, r * PIXELS).slant;
+      const slant = shape(set.inputs, r * PIXELS).slant;
       assert.ok(Math.abs(slant) < 0.05, `accepted row ${r - first}: slant ${slant}, not straightened`);
     }
   });
@@ -367,10 +371,10 @@ describe("the page's corrections (site/js/adapt.js)", () => {
   it("the memory answers only for drawings close to a corrected one", () => {
     const [d, other] = randomDrawings(2, 26);
     const input = Float32Array.from(d.pixels, (v) => v / 255);
-    const memory = adaptJs.recall([d], input);
+    const memory = recall([d], input);
     assert.equal(memory.label, d.label);
     assert.ok(memory.weight > 0.999, `weight ${memory.weight} for the corrected drawing itself`);
-    assert.equal(adaptJs.recall([d], Float32Array.from(other.pixels, (v) => v / 255)), null);
+    assert.equal(recall([d], Float32Array.from(other.pixels, (v) => v / 255)), null);
   });
 });
 
