@@ -77,7 +77,8 @@ R run_guarded(F&& f) {
 }
 
 // guarded<&f>: a function with f's signature that runs f through run_guarded, for a free
-// function or a member function (then taking the object first, as embind binds it).
+// function or a member function (then taking the object first, as embind binds it), e.g.
+// guarded<&Model::predict> is a val (*)(Model&, const val&).
 template <auto F>
 struct Guarded;
 template <class R, class... A, R (*F)(A...)>
