@@ -208,7 +208,7 @@ async function loadModel(args) {
   if (!fs.existsSync(args.weights)) throw new Error(`--weights ${args.weights}: file not found`);
   const nn = await loadModule(args.site, "build the wasm preset or pass --site");
   // The file's bytes: the module tells a compact model (.nnm) from weights JSON by content.
-  return { Module: nn, model: new nn.Model(fs.readFileSync(args.weights), args.activation) };
+  return { Module: nn, model: new nn.Model(fs.readFileSync(args.weights), { activation: args.activation }) };
 }
 
 async function main() {

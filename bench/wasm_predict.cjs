@@ -147,7 +147,7 @@ async function main() {
   for (let r = 0; r < 6; ++r) {
     if (model) model.delete();
     const t = performance.now();
-    model = new Module.Model(json, args.activation);
+    model = new Module.Model(json, { activation: args.activation });
     parses.push(performance.now() - t);
   }
   const sizes = model.sizes();

@@ -5,21 +5,25 @@
 // JS API (nn.d.ts), one meaning per call (fit and toJSON only in nn-train.js, built with
 // NN_WASM_TRAINING=1; nn.js, what the page loads first, leaves training out):
 //   const nn = await createNNModule();
-//   const model = new nn.Model(bytesOrText, "re-lu");  // the weights, parsed once
+//   const model = new nn.Model(bytesOrText, options?)  // the weights, parsed once;
+//                                        options: { activation: "re-lu" }
 //   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
-//   model.fit(inputs, labels, options)   -> per-epoch mean losses (libnn's nn::fit)
+//   model.fit(inputs, labels, options?)  -> per-epoch mean losses (libnn's nn::fit)
 //   model.toJSON()                       -> the weights JSON (the original's format)
 //   model.parameters()                   -> Float32Array: every weight and bias, file order
 //   model.setParameters(params)          (e.g. back to the shipped model, or from a worker)
 //   nn.normalizeCanvas(rgba, w, h)       -> Float32Array(784) | null (no ink)
 //   nn.originalInput(rgba28)             -> Float32Array(784) (the original page's input)
 //   model.delete()
+// Optional arguments are one options object, left out or given: embind picks the
+// overload by the number of arguments (the constructor and fit are bound twice).
 //
-// Errors, one path: every binding catches the C++ exception and hands its message to
-// errors.js (nn_report_error), which throws it as a JS Error once the wasm call has
-// returned. (A JS exception thrown through wasm frames would skip their C++ destructors
-// and leave the stack pointer moved: a leak on every error.) Returned arrays are
-// copies, never views into wasm memory (which may move when it grows).
+// Errors, one path: every binding is registered through guarded<&function>, which
+// catches the C++ exception and hands its message to errors.js (nn_report_error), which
+// throws it as a JS Error once the wasm call has returned. (A JS exception thrown
+// through wasm frames would skip their C++ destructors and leave the stack pointer
+// moved: a leak on every error.) Returned arrays are copies, never views into wasm
+// memory (which may move when it grows).
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
@@ -32,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "nn/activation.hpp"
@@ -53,10 +58,10 @@ EM_JS(void, nn_report_error, (const char* message), {
   nnReportError(UTF8ToString(message));
 });
 
-// Runs f; on a C++ exception, reports its message and returns a placeholder (undefined
-// or nullptr) that errors.js replaces by throwing.
+// Runs f(); on a C++ exception, reports its message and returns a placeholder (undefined,
+// nullptr, 0) that errors.js replaces by throwing.
 template <class F, class R = std::invoke_result_t<F&>>
-R guarded(F&& f) {
+R run_guarded(F&& f) {
   try {
     return f();
   } catch (const std::exception& e) {
@@ -64,11 +69,37 @@ R guarded(F&& f) {
   } catch (...) {
     nn_report_error("unknown C++ exception");
   }
-  if constexpr (std::is_pointer_v<R>) {
-    return nullptr;
-  } else {
+  if constexpr (std::is_same_v<R, val>) {
     return val::undefined();
+  } else if constexpr (!std::is_void_v<R>) {
+    return R{};
   }
+}
+
+// guarded<&f>: a function with f's signature that runs f through run_guarded, for a free
+// function or a member function (then taking the object first, as embind binds it), e.g.
+// guarded<&Model::predict> is a val (*)(Model&, const val&).
+template <auto F>
+struct Guarded;
+template <class R, class... A, R (*F)(A...)>
+struct Guarded<F> {
+  static R call(A... a) { return run_guarded([&] { return F(a...); }); }
+};
+template <class R, class C, class... A, R (C::*F)(A...)>
+struct Guarded<F> {
+  static R call(C& self, A... a) { return run_guarded([&] { return (self.*F)(a...); }); }
+};
+template <class R, class C, class... A, R (C::*F)(A...) const>
+struct Guarded<F> {
+  static R call(const C& self, A... a) { return run_guarded([&] { return (self.*F)(a...); }); }
+};
+template <auto F>
+constexpr auto guarded = &Guarded<F>::call;
+
+// new T(a...) as a function, for guarded (a constructor has no address).
+template <class T, class... A>
+T* construct(A... a) {
+  return new T(a...);
 }
 
 // --- moving values between JS and C++ ------------------------------------------------
@@ -128,65 +159,111 @@ std::string model_bytes(const val& model) {
   return out;
 }
 
-// undefined or null: re-lu for weights JSON, the file's own for a compact model (.nnm).
-std::optional<nn::Activation> activation_of(const val& name) {
-  if (name.isUndefined() || name.isNull()) return std::nullopt;
-  if (!name.isString()) throw nn::Error("expected the activation name as a string, got " + describe(name));
-  return nn::parse_activation(name.as<std::string>());
+// --- options objects ---------------------------------------------------------------
+
+bool is_object(const val& v) { return !v.isNull() && !v.isArray() && v.typeOf().as<std::string>() == "object"; }
+
+// A JS options object, read key by key with its type checked. check_all_read() then
+// rejects any other key, so that a misspelt option is an error rather than ignored.
+class Options {
+ public:
+  // `options`: undefined (every option left out) or an object; `name` prefixes errors.
+  Options(const val& options, std::string name) : options_(object_or_empty(options, name)), name_(std::move(name)) {}
+
+  // options[key], or undefined when absent (no type check: the caller's).
+  val get(const char* key) {
+    read_.emplace_back(key);
+    return options_[key];
+  }
+  double number(const char* key, double fallback) {
+    const val v = get(key);
+    if (v.isUndefined()) return fallback;
+    if (!v.isNumber()) throw nn::Error(where(key) + ": expected a number, got " + describe(v));
+    return v.as<double>();
+  }
+  bool boolean(const char* key, bool fallback) {
+    const val v = get(key);
+    if (v.isUndefined()) return fallback;
+    if (!v.isTrue() && !v.isFalse()) throw nn::Error(where(key) + ": expected true or false, got " + describe(v));
+    return v.isTrue();
+  }
+  std::optional<std::string> string(const char* key) {
+    const val v = get(key);
+    if (v.isUndefined()) return std::nullopt;
+    if (!v.isString()) throw nn::Error(where(key) + ": expected a string, got " + describe(v));
+    return v.as<std::string>();
+  }
+
+  void check_all_read() const {
+    const val keys = val::global("Object").call<val>("keys", options_);
+    const auto count = keys["length"].as<std::size_t>();
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string key = keys[i].as<std::string>();
+      if (std::find(read_.begin(), read_.end(), key) != read_.end()) continue;
+      std::string known;
+      for (const std::string& k : read_) known += (known.empty() ? "" : ", ") + k;
+      throw nn::Error(name_ + ": unknown option '" + key + "' (expected one of: " + known + ")");
+    }
+  }
+
+ private:
+  static val object_or_empty(const val& options, const std::string& name) {
+    if (options.isUndefined()) return val::object();
+    if (!is_object(options)) throw nn::Error("expected the " + name + " as an object, got " + describe(options));
+    return options;
+  }
+  std::string where(const char* key) const { return name_ + "." + key; }
+
+  val options_;
+  std::string name_;  // "options", "options.augment"
+  std::vector<std::string> read_;  // the keys asked for, in order
+};
+
+// The Model constructor's options: { activation }. Left out: re-lu for weights JSON, the
+// file's own for a compact model (.nnm).
+std::optional<nn::Activation> model_activation(const val& options) {
+  Options o(options, "options");
+  const std::optional<std::string> name = o.string("activation");
+  o.check_all_read();
+  if (!name) return std::nullopt;
+  return nn::parse_activation(*name);
 }
 
 #if NN_WASM_TRAINING
-// options[key] as a number, or `fallback` when absent.
-double number_option(const val& options, const char* key, double fallback) {
-  const val v = options[key];
-  if (v.isUndefined()) return fallback;
-  if (!v.isNumber()) throw nn::Error(std::string("options.") + key + ": expected a number, got " + describe(v));
-  return v.as<double>();
-}
-
-bool bool_option(const val& options, const char* key, bool fallback) {
-  const val v = options[key];
-  if (v.isUndefined()) return fallback;
-  if (!v.isTrue() && !v.isFalse()) throw nn::Error(std::string("options.") + key + ": expected true or false, got " + describe(v));
-  return v.isTrue();
-}
-
 // options.augment: absent or false (none), true (libnn's defaults), or an object whose
 // absent keys keep libnn's defaults.
 std::optional<nn::AugmentOptions> augment_options(const val& v) {
   if (v.isUndefined() || v.isFalse()) return std::nullopt;
   nn::AugmentOptions a;
   if (v.isTrue()) return a;
-  if (v.typeOf().as<std::string>() != "object" || v.isNull()) {
-    throw nn::Error("options.augment: expected true, false or an object, got " + describe(v));
-  }
-  a.max_shift = static_cast<float>(number_option(v, "maxShift", a.max_shift));
-  a.max_rotation = static_cast<float>(number_option(v, "maxRotation", a.max_rotation));
-  a.max_scale = static_cast<float>(number_option(v, "maxScale", a.max_scale));
-  a.max_thickness = static_cast<float>(number_option(v, "maxThickness", a.max_thickness));
-  a.elastic_alpha = static_cast<float>(number_option(v, "elasticAlpha", a.elastic_alpha));
-  a.elastic_sigma = static_cast<float>(number_option(v, "elasticSigma", a.elastic_sigma));
+  if (!is_object(v)) throw nn::Error("options.augment: expected true, false or an object, got " + describe(v));
+  Options o(v, "options.augment");
+  a.max_shift = static_cast<float>(o.number("maxShift", a.max_shift));
+  a.max_rotation = static_cast<float>(o.number("maxRotation", a.max_rotation));
+  a.max_scale = static_cast<float>(o.number("maxScale", a.max_scale));
+  a.max_thickness = static_cast<float>(o.number("maxThickness", a.max_thickness));
+  a.elastic_alpha = static_cast<float>(o.number("elasticAlpha", a.elastic_alpha));
+  a.elastic_sigma = static_cast<float>(o.number("elasticSigma", a.elastic_sigma));
+  o.check_all_read();
   return a;
 }
 
 // JS fit options -> libnn's (which validates them). Absent keys keep libnn's defaults,
 // except epochs (1) and the batch (the whole set, up to 64).
 nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_t& seed) {
-  if (!options.isUndefined() && !(options.typeOf().as<std::string>() == "object" && !options.isNull())) {
-    throw nn::Error("expected the options as an object, got " + describe(options));
-  }
-  const val o = options.isUndefined() ? val::object() : options;
+  Options o(options, "options");
   nn::FitOptions f;
-  f.sgd.learning_rate = static_cast<float>(number_option(o, "learningRate", f.sgd.learning_rate));
-  f.sgd.momentum = static_cast<float>(number_option(o, "momentum", f.sgd.momentum));
-  f.sgd.weight_decay = static_cast<float>(number_option(o, "weightDecay", f.sgd.weight_decay));
-  f.batch_size = static_cast<int>(number_option(o, "batchSize", static_cast<double>(std::min<std::size_t>(samples, 64))));
-  f.epochs = static_cast<int>(number_option(o, "epochs", 1));
-  f.lr_decay = static_cast<float>(number_option(o, "lrDecay", f.lr_decay));
-  f.shuffle = bool_option(o, "shuffle", f.shuffle);
-  f.sgd.frozen_layers = static_cast<int>(number_option(o, "frozenLayers", 0));
-  f.augment = augment_options(o["augment"]);
-  seed = static_cast<std::uint64_t>(number_option(o, "seed", 1));
+  f.sgd.learning_rate = static_cast<float>(o.number("learningRate", f.sgd.learning_rate));
+  f.sgd.momentum = static_cast<float>(o.number("momentum", f.sgd.momentum));
+  f.sgd.weight_decay = static_cast<float>(o.number("weightDecay", f.sgd.weight_decay));
+  f.batch_size = static_cast<int>(o.number("batchSize", static_cast<double>(std::min<std::size_t>(samples, 64))));
+  f.epochs = static_cast<int>(o.number("epochs", 1));
+  f.lr_decay = static_cast<float>(o.number("lrDecay", f.lr_decay));
+  f.shuffle = o.boolean("shuffle", f.shuffle);
+  f.sgd.frozen_layers = static_cast<int>(o.number("frozenLayers", 0));
+  f.augment = augment_options(o.get("augment"));
+  seed = static_cast<std::uint64_t>(o.number("seed", 1));
+  o.check_all_read();
   return f;
 }
 #endif
@@ -196,8 +273,9 @@ nn::FitOptions fit_options(const val& options, std::size_t samples, std::uint64_
 // A parsed network with its scratch buffers: predictions reuse them instead of allocating.
 class Model {
  public:
-  Model(const val& model, const val& activation)
-      : net_(nn::parse_model(model_bytes(model), activation_of(activation), "model")) {}
+  // new Model(model, options?): the options are checked before the model is parsed.
+  Model(const val& model, const val& options) : net_(parse(model, model_activation(options))) {}
+  explicit Model(const val& model) : Model(model, val::undefined()) {}
 
   val sizes() const {
     val out = val::array();
@@ -273,6 +351,10 @@ class Model {
 #endif
 
  private:
+  static nn::Network parse(const val& model, std::optional<nn::Activation> activation) {
+    return nn::parse_model(model_bytes(model), activation, "model");
+  }
+
   nn::Network net_;
   nn::Activations acts_;  // per-layer outputs, reused
 };
@@ -289,46 +371,31 @@ val original_input(const val& rgba) {
   return to_float32_array(x.data(), static_cast<std::size_t>(x.size()));
 }
 
-// Every binding through guarded(): the JS caller sees a JS Error, never a C++ exception.
-Model* make_model(val model, val activation) { return guarded([&] { return new Model(model, activation); }); }
-val model_sizes(const Model& m) { return guarded([&] { return m.sizes(); }); }
-int model_inputs(const Model& m) { return m.inputs(); }
-int model_outputs(const Model& m) { return m.outputs(); }
-val model_predict(Model& m, val input) { return guarded([&] { return m.predict(input); }); }
-val model_parameters(const Model& m) { return guarded([&] { return m.parameters(); }); }
-val model_set_parameters(Model& m, val params) {
-  return guarded([&] {
-    m.set_parameters(params);
-    return val::undefined();
-  });
-}
 #if NN_WASM_TRAINING
-val model_fit(Model& m, val inputs, val labels, val options) {
-  return guarded([&] { return m.fit(inputs, labels, options); });
-}
-val model_to_json(const Model& m) { return guarded([&] { return m.to_json(); }); }
+// model.fit(inputs, labels): every option left out.
+val fit_with_defaults(Model& m, const val& inputs, const val& labels) { return m.fit(inputs, labels, val::undefined()); }
 #endif
-val normalize_canvas_js(val rgba, int width, int height) {
-  return guarded([&] { return normalize_canvas(rgba, width, height); });
-}
-val original_input_js(val rgba) { return guarded([&] { return original_input(rgba); }); }
 
 }  // namespace
 
+// Every binding through guarded: the JS caller sees a JS Error, never a C++ exception.
+// A call with an optional argument left out goes to the overload with one argument less.
 EMSCRIPTEN_BINDINGS(nn_module) {
   emscripten::class_<Model>("Model")
-      .constructor(&make_model)
-      .function("sizes", &model_sizes)
-      .function("inputs", &model_inputs)
-      .function("outputs", &model_outputs)
-      .function("predict", &model_predict)
-      .function("parameters", &model_parameters)
-      .function("setParameters", &model_set_parameters)
+      .constructor(guarded<&construct<Model, const val&>>)
+      .constructor(guarded<&construct<Model, const val&, const val&>>)
+      .function("sizes", guarded<&Model::sizes>)
+      .function("inputs", guarded<&Model::inputs>)
+      .function("outputs", guarded<&Model::outputs>)
+      .function("predict", guarded<&Model::predict>)
+      .function("parameters", guarded<&Model::parameters>)
+      .function("setParameters", guarded<&Model::set_parameters>)
 #if NN_WASM_TRAINING
-      .function("fit", &model_fit)
-      .function("toJSON", &model_to_json)
+      .function("fit", guarded<&fit_with_defaults>)
+      .function("fit", guarded<&Model::fit>)
+      .function("toJSON", guarded<&Model::to_json>)
 #endif
       ;
-  emscripten::function("normalizeCanvas", &normalize_canvas_js);
-  emscripten::function("originalInput", &original_input_js);
+  emscripten::function("normalizeCanvas", guarded<&normalize_canvas>);
+  emscripten::function("originalInput", guarded<&original_input>);
 }

@@ -12,6 +12,7 @@
 //        <script src="nn.js"></script> then createNNModule(...)  // page or worker (a global)
 //        const nn = await createNNModule({ wasmBinary });
 //        const model = new nn.Model(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+//        const sigmoid = new nn.Model(bytes, { activation: "sigmoid" });  // optional arguments: one options object
 
 /** Loads and instantiates the module. */
 declare function createNNModule(options?: createNNModule.NNModuleOptions): Promise<createNNModule.NNModule>;
@@ -38,21 +39,35 @@ declare namespace createNNModule {
   /** Pixels as canvas getImageData(...).data gives them: width x height x 4 bytes, row-major. */
   type RGBA = Uint8ClampedArray | Uint8Array;
 
-  /** Options of Model.fit; absent ones take the defaults shown. Checked by libnn. */
+  /** Options of the Model constructor; a key not listed here is an Error. */
+  interface ModelOptions {
+    /**
+     * The hidden layers' activation: "re-lu", "sigmoid", "tanh", "linear" or "leaky-re-lu".
+     * Left out: "re-lu" for weights JSON, the file's own for a compact model (which must
+     * match when given).
+     */
+    activation?: string;
+  }
+
+  /**
+   * Options of Model.fit, checked by libnn; a key not listed here is an Error. Absent ones
+   * take libnn's defaults (nn::FitOptions), except the few whose default is given here: the
+   * module's own.
+   */
   interface FitOptions {
-    /** SGD step; gradients are summed over the batch (default 0.01). */
+    /** SGD step; gradients are summed over the batch. */
     learningRate?: number;
     /** Samples per step (default: all, up to 64). */
     batchSize?: number;
     /** Passes over the samples (default 1). */
     epochs?: number;
-    /** Classical momentum in [0, 1) (default 0). */
+    /** Classical momentum in [0, 1). */
     momentum?: number;
-    /** Decoupled L2 decay of the weights after each step (default 0). */
+    /** Decoupled L2 decay of the weights after each step. */
     weightDecay?: number;
-    /** The learning rate is multiplied by this after every epoch, in (0, 1] (default 1). */
+    /** The learning rate is multiplied by this after every epoch, in (0, 1]. */
     lrDecay?: number;
-    /** Reshuffle the samples every epoch (default true). */
+    /** Reshuffle the samples every epoch. */
     shuffle?: boolean;
     /** Seed of the batch order and distortions (default 1): the same seed gives the same weights. */
     seed?: number;
@@ -62,19 +77,22 @@ declare namespace createNNModule {
     augment?: boolean | AugmentOptions;
   }
 
-  /** Distortions of Model.fit's augment option (libnn's nn::AugmentOptions); absent ones take the defaults shown. */
+  /**
+   * Distortions of Model.fit's augment option (libnn's nn::AugmentOptions); absent ones take
+   * libnn's defaults. A key not listed here is an Error.
+   */
   interface AugmentOptions {
-    /** Pixels, uniform in [-max, max] on each axis (default 2). */
+    /** Pixels, uniform in [-max, max] on each axis. */
     maxShift?: number;
-    /** Degrees, uniform in [-max, max] (default 10). */
+    /** Degrees, uniform in [-max, max]. */
     maxRotation?: number;
-    /** Relative: the scale is uniform in [1 - max, 1 + max] (default 0.1). */
+    /** Relative: the scale is uniform in [1 - max, 1 + max]. */
     maxScale?: number;
-    /** Pixels of stroke dilation (+) or erosion (-) (default 0.5). */
+    /** Pixels of stroke dilation (+) or erosion (-). */
     maxThickness?: number;
-    /** Elastic distortion strength, pixels; 0 turns it off (default 34). */
+    /** Elastic distortion strength, pixels; 0 turns it off. */
     elasticAlpha?: number;
-    /** Smoothness of the elastic field, pixels (default 4). */
+    /** Smoothness of the elastic field, pixels. */
     elasticSigma?: number;
   }
 
@@ -122,13 +140,11 @@ declare namespace createNNModule {
      * Parses the weights, told apart by content: the bytes (Uint8Array or ArrayBuffer, as fetch
      * gives them) of a compact model (.nnm, nn-convert's output) or of a weights file, or the
      * JSON text, in the original's format: {"W0": [...], "b0": [...], ...}, each a flat array,
-     * W_k row-major (inputs x outputs). `activation` is the hidden layers' activation: "re-lu",
-     * "sigmoid", "tanh", "linear" or "leaky-re-lu"; by default "re-lu" for JSON and the file's
-     * own for a compact model (which must match when given).
-     * Throws an Error on a malformed, truncated or corrupt file, inconsistent shapes or an
-     * unknown activation.
+     * W_k row-major (inputs x outputs). `options` may be left out (see ModelOptions).
+     * Throws an Error on a malformed, truncated or corrupt file, inconsistent shapes, or bad
+     * options (an unknown activation, a key not in ModelOptions).
      */
-    new (model: Uint8Array | ArrayBuffer | string, activation?: string): Model;
+    new (model: Uint8Array | ArrayBuffer | string, options?: ModelOptions): Model;
   }
 
   interface NNModule {

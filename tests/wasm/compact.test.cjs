@@ -98,7 +98,7 @@ describe("compact files in the module", () => {
         m.delete();
       }
     }
-    const asked = new Module.Model(bytes, "re-lu");  // the file's own activation, asked for
+    const asked = new Module.Model(bytes, { activation: "re-lu" });  // the file's own activation, asked for
     assert.deepEqual(asked.predict(x), reference);
     asked.delete();
   });
@@ -136,7 +136,7 @@ describe("compact files in the module", () => {
   ];
   for (const [what, make, message, activation] of bad) {
     it(`rejects ${what} with an Error and keeps working`, () => {
-      assert.throws(() => new Module.Model(make(), activation), (e) => {
+      assert.throws(() => new Module.Model(make(), { activation }), (e) => {
         assert.ok(e instanceof Error, "a JS Error");
         assert.match(e.message, message);
         return true;

@@ -38,7 +38,7 @@ describe("canvas size limits", () => {
   let Module, model;
   before(async () => {
     Module = await loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR");
-    model = new Module.Model(tinyModelJson(), "re-lu");
+    model = new Module.Model(tinyModelJson(), { activation: "re-lu" });
   });
 
   function assertStillWorks() {

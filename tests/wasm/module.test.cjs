@@ -152,8 +152,8 @@ describe("API and errors", () => {
 
   it("takes Arrays as well as Float32Arrays, and the activation by name", () => {
     assert.deepEqual(model.predict(Array.from(x)), reference);
-    const relu = new Module.Model(json, "re-lu");
-    const sigmoid = new Module.Model(new TextEncoder().encode(json), "sigmoid");
+    const relu = new Module.Model(json, { activation: "re-lu" });
+    const sigmoid = new Module.Model(new TextEncoder().encode(json), { activation: "sigmoid" });
     try {
       assert.deepEqual(relu.predict(x), reference);
       const p = sigmoid.predict(x);
@@ -198,7 +198,36 @@ describe("API and errors", () => {
   }
 
   it("rejects an unknown activation", () => {
-    assert.throws(() => new Module.Model(json, "relu"), /unknown activation 'relu'.*re-lu/);
+    assert.throws(() => new Module.Model(json, { activation: "relu" }), /unknown activation 'relu'.*re-lu/);
+    assertStillWorks();
+  });
+
+  it("takes its options left out, undefined or empty", () => {
+    for (const m of [new Module.Model(json), new Module.Model(json, undefined), new Module.Model(json, {}),
+                     new Module.Model(json, { activation: undefined })]) {
+      assert.deepEqual(m.predict(x), reference);
+      m.delete();
+    }
+  });
+
+  const badOptions = [
+    ["the activation as a second argument", "re-lu", /^expected the options as an object, got a string$/],
+    ["null options", null, /^expected the options as an object, got null$/],
+    ["options that are an Array", ["re-lu"], /^expected the options as an object, got an Array$/],
+    ["an activation that is not a string", { activation: 1 }, /^options.activation: expected a string, got a number$/],
+    ["a misspelt option", { activaton: "re-lu" }, /^options: unknown option 'activaton' \(expected one of: activation\)$/],
+  ];
+  for (const [what, options, message] of badOptions) {
+    it(`rejects ${what} with an Error`, () => {
+      assert.throws(() => new Module.Model(json, options), (e) => e instanceof Error && message.test(e.message));
+      assertStillWorks();
+    });
+  }
+
+  it("rejects a call with no model or too many arguments", () => {
+    assert.throws(() => new Module.Model(), (e) => e instanceof Error && /parameters/.test(e.message));
+    assert.throws(() => new Module.Model(json, {}, {}), (e) => e instanceof Error && /parameters/.test(e.message));
+    assert.throws(() => Module.Model(json), TypeError);
     assertStillWorks();
   });
 
@@ -344,8 +373,10 @@ describe("training in the module (libnn's nn::fit)", () => {
       const again = new TrainModule.Model(text);
       for (let i = 0; i < COUNT; ++i) assert.deepEqual(again.predict(sample(i)), a.predict(sample(i)));
       again.delete();
-      // The defaults: one epoch.
+      // The defaults: one epoch, with the options left out or undefined.
       assert.equal(b.fit(inputs, labels).length, 1);
+      assert.equal(b.fit(inputs, labels, undefined).length, 1);
+      assert.throws(() => b.fit(inputs), { name: "TypeError", message: "Model.fit: expected 2 or 3 arguments, got 1" });
     } finally {
       a.delete();
       b.delete();
@@ -365,6 +396,10 @@ describe("training in the module (libnn's nn::fit)", () => {
     ["a batch size of 0", inputs, labels, { batchSize: 0 }, /batch size must be at least 1, got 0/],
     ["a string option", inputs, labels, { epochs: "5" }, /options.epochs: expected a number, got a string/],
     ["options that are not an object", inputs, labels, 5, /expected the options as an object, got a number/],
+    ["a misspelt option", inputs, labels, { learningrate: 0.1 },
+      /^options: unknown option 'learningrate' \(expected one of: learningRate, momentum, weightDecay, batchSize, epochs, lrDecay, shuffle, frozenLayers, augment, seed\)$/],
+    ["a misspelt augment option", inputs, labels, { augment: { shift: 1 } }, /^options.augment: unknown option 'shift' \(expected one of: maxShift, /],
+    ["a string augment option", inputs, labels, { augment: { maxShift: "1" } }, /^options.augment.maxShift: expected a number, got a string$/],
     ["labels that are not numbers", inputs, "0123", {}, /expected the labels as an Array or typed array, got a string/],
     ["a diverging learning rate", inputs, labels, { learningRate: 1e30, epochs: 3 }, /training diverged|training collapsed/],
   ];
@@ -412,7 +447,7 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     nativeNormalized = nativeProbs("--normalize");
     images = readImages(TEST_IMAGES, N);
     labels = readIdx(TEST_LABELS, 0x801).data.subarray(0, N);
-    model = new Module.Model(weightsJson, "re-lu");
+    model = new Module.Model(weightsJson, { activation: "re-lu" });
   });
   after(() => {
     if (model) model.delete();
