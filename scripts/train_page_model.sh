@@ -6,7 +6,7 @@
 #
 #   scripts/train_page_model.sh [DIR]     (default: site/assets)
 # Writes DIR/my_weights.json (the trainer's JSON), DIR/model.nnm (nn-convert, int4-b64:
-# the smallest encoding within 0.1 point of the float model, see the README) and the
+# the smallest encoding within 0.1 point of the float model, see docs/formats.md) and the
 # replay sample the page mixes into learning from corrections (DIR/replay.csv.gz,
 # scripts/replay_sample.sh).
 # Needs build/release/trainer/{trainer,nn-convert,mnist-to-csv} and MNIST's IDX files in data/mnist

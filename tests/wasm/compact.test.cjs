@@ -34,7 +34,7 @@ const TOOLS = { trainer: "trainer/trainer", convert: "trainer/nn-convert", probs
 const tool = (name) => path.join(NATIVE_BUILD, TOOLS[name]);
 const N = 200;            // test images compared
 const SAME_FILE = 1e-5;   // wasm vs native, both reading the same .nnm
-// Each encoding's stated tolerance against the float model (README): per image, d = max |p - p_float|
+// Each encoding's stated tolerance against the float model (docs/formats.md): per image, d = max |p - p_float|
 // over the 10 probabilities, bounded on every image (float32, float16) or on 99 % of them (int8, int4:
 // an image between two digits may change its answer).
 const ENCODINGS = { float32: [1e-5, "every"], float16: [5e-3, "every"], int8: [2e-2, "99 %"], int4: [0.25, "99 %"],
