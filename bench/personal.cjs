@@ -4,7 +4,7 @@
 // bar, a slashed 0) through the page's own path: each drawing on a 336x336 canvas, the
 // module's normalizeCanvas and predict, and on every wrong guess the page's correction
 // (the drawing stored as bytes, then site/js/training_set.js: Model.fit in nn-train.js;
-// site/js/recipe.js describes the recipe). A right guess the page is sure of (reader.js,
+// docs/corrections.md describes the recipe). A right guess the page is sure of (reader.js,
 // accepts) is accepted, as when the person clears it without a correction. --lazy F: the
 // person lets a fraction F of the wrong guesses stand instead of correcting them
 // (accepted, if sure, with the wrong digit).

@@ -3,7 +3,7 @@
 // stores the drawing in this browser (store.js), adapts the model in a worker
 // (learner.worker.js, training_set.js) and then re-reads the drawing as reader.js's read
 // does (the adapted network, on the drawing as drawn and straightened by the person's
-// style, mixed with the shipped one). recipe.js describes the whole.
+// style, mixed with the shipped one). docs/corrections.md describes the whole.
 // A drawing cleared without a correction, its guess sure enough (reader.js, accepts), is
 // "accepted": kept as theirs, read right, so that the next adaptations keep reading such
 // drawings as before. Accepted drawings are kept in memory until the first

@@ -1,6 +1,6 @@
-// recipe.js: how the page learns a person's handwriting from their corrections, described
-// once, and RECIPE, every tuned number of it, each with its reason. The numbers were
-// chosen and are measured by bench/personal.cjs (simulated people, MNIST's test set).
+// recipe.js: RECIPE, every tuned number of how the page learns a person's handwriting
+// from their corrections, each with its reason. The numbers were chosen and are
+// measured by bench/personal.cjs (simulated people, MNIST's test set).
 // Not: code. The parts, each in its own file:
 //   style.js         measuring how a person writes (slant, width) and taking it out
 //   training_set.js  what one adaptation trains on, and the adaptation (Model.fit)
@@ -9,45 +9,8 @@
 // The page runs the adaptation in a worker (learner.worker.js) and reads in
 // corrections.js; bench/personal.cjs and tests/wasm/ import the same modules.
 //
-// The recipe:
-//   - Always from the shipped model: every adaptation starts from its weights and trains
-//     on all the corrected (and accepted) drawings so far. The result depends only on the
-//     drawings (the seed is the count of corrected ones), so a reload rebuilds it from the
-//     stored drawings (with the drawings accepted since, which the page learns from at the
-//     next correction: accepting alone does not adapt again).
-//   - The first layer stays as shipped (fit.frozenLayers): its stroke detectors serve
-//     every handwriting; the layers above learn the person's shapes.
-//   - Each corrected drawing `copies` times, distorted a little every epoch (fit.augment:
-//     shift, turn, size, pen), mixed with `replay` digits drawn from a small sample of
-//     MNIST (fetched at the first correction), so that the model keeps reading everyone
-//     else's digits.
-//   - The drawings the person let stand (accepted: a guess at least acceptConfidence sure
-//     that they cleared without correcting) take the place of as many replayed digits,
-//     once each: the person's own digits that the page already reads right. Without
-//     them, a habit learned from corrections spills over (a barred 7, once learned, takes
-//     some of that person's 9s); with them the network learns where their 7s end and
-//     their 9s begin.
-//   - The person's drawings straightened (straighten): a person's digits lean and are as
-//     narrow or wide as each other, whatever the digit. The page measures how much their
-//     drawings (corrected, and the latest accepted) lean and how wide they are against
-//     MNIST's digits of the same class, and takes that lean and width out of each of their
-//     drawings before it learns from it, and out of each drawing it reads: the network
-//     then sees their digits in MNIST's slant and width, which it already knows, and
-//     learns only what differs beyond that (a bar on a 7, an open 4).
-//   - Reading: the adapted network reads a drawing straightened and as drawn, the
-//     straightened reading counting the more, the more it makes the drawing look like
-//     MNIST to the shipped network (the person's drawings do; everyone else's do not).
-//     A drawing more like the person's corrected drawings than like MNIST's sample is then
-//     read by the adapted network; one more like MNIST's by both networks, which keeps
-//     MNIST's digits read as the shipped model reads them (a person's 7 with a bar, once
-//     learned, costs some of MNIST's 9s in the adapted network alone).
-//   - A memory: a drawing nearly identical to a corrected one is read as corrected, so
-//     the drawing on the canvas reads right at once after a correction.
-//
-// Cost: an adaptation is one Model.fit in the worker (the page shows its time); a guess
-// after corrections is up to four forward passes (the adapted and the shipped network,
-// the drawing as drawn and straightened) and a search of the corrected drawings and of
-// the replay sample for the nearest one (bench/wasm_predict.cjs measures it).
+// The recipe itself, step by step, why each step is there and what it was measured
+// against: docs/corrections.md. Here only its numbers.
 
 export const RECIPE = Object.freeze({
   // What one adaptation trains on (training_set.js).

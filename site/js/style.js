@@ -2,7 +2,7 @@
 // person's digits lean and are as narrow or wide as each other, whatever the digit: the
 // style is {slant, aspect}, the median over their drawings of how much more each leans
 // (x per y) and how much wider it is (log(width / height)) than MNIST's digits of the same
-// class. Straightening a drawing takes the style out (recipe.js says why). Not: deciding
+// class. Straightening a drawing takes the style out (docs/corrections.md says why). Not: deciding
 // when to straighten (training_set.js, reader.js).
 //
 // Shapes: a digit is 784 bytes, row-major 28x28, ink = 255 (formats.js); a network input

@@ -1,7 +1,7 @@
 // training_set.js: what one adaptation to a person's drawings trains on, and the
 // adaptation itself: the shipped parameters back, then the module's Model.fit (libnn's
-// own training, compiled to WebAssembly) on that set. recipe.js says why each part is
-// there. The result depends only on the drawings: a PRNG seeded with the number of
+// own training, compiled to WebAssembly) on that set. docs/corrections.md says why each
+// part is there. The result depends only on the drawings: a PRNG seeded with the number of
 // corrected drawings picks the replay, and the same number seeds Model.fit. Not: when to
 // adapt (the page's worker, learner.worker.js) nor how to read afterwards (reader.js).
 //
