@@ -1,7 +1,7 @@
 // reader.js: how the page reads a drawing once it has learned from corrections (read),
 // and which guesses it keeps as read right when the person lets them stand (accepts).
-// docs/corrections.md says why it reads this way; RECIPE.read holds its numbers. Not: learning
-// (training_set.js) nor measuring the person's style (style.js).
+// docs/corrections.md says why it reads this way; RECIPE.read holds its numbers. Not:
+// learning (training_set.js) nor measuring the person's style (style.js).
 //
 // Shapes: an input is the network's, 784 floats in [0, 1]; a corrected drawing is
 // {pixels: Uint8Array(784), label} (formats.js); probabilities are 10 floats; distances
