@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "input_file.hpp"
+#include "file_read.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 
