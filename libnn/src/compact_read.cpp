@@ -56,8 +56,8 @@ class CompactReader {
       fail_at(4, "unsupported version " + std::to_string(version) + " (this reader reads version " +
                      std::to_string(kCompactVersion) + ")");
     }
-    const Encoding encoding = read_encoding();
-    const Activation activation = read_activation();
+    const Encoding encoding = read_code(kEncodings, 6, "encoding");
+    const Activation activation = read_code(kActivations, 7, "activation");
     const std::vector<int> sizes = read_sizes();
     check_length(encoding, sizes);
     check_checksum();
@@ -80,22 +80,16 @@ class CompactReader {
     fail(what);
   }
 
-  Encoding read_encoding() const {
-    const unsigned code = u8(6);
-    const auto encoding = detail::from_code(kEncodings, code);
-    if (!encoding) {
-      fail_at(6, "unknown encoding " + std::to_string(code) + " (expected " + detail::codes_text(kEncodings) + ")");
+  // The byte at `at` as a code of `table` (its index): "unknown KIND 9 (expected 0 a, ...)".
+  template <class T, std::size_t N>
+  T read_code(const detail::NameTable<T, N>& table, std::size_t at, const char* kind) const {
+    const unsigned code = u8(at);
+    const auto value = detail::from_code(table, code);
+    if (!value) {
+      fail_at(at, "unknown " + std::string(kind) + " " + std::to_string(code) + " (expected " +
+                      detail::codes_text(table) + ")");
     }
-    return *encoding;
-  }
-
-  Activation read_activation() const {
-    const unsigned code = u8(7);
-    const auto activation = detail::from_code(kActivations, code);
-    if (!activation) {
-      fail_at(7, "unknown activation " + std::to_string(code) + " (expected " + detail::codes_text(kActivations) + ")");
-    }
-    return *activation;
+    return *value;
   }
 
   std::vector<int> read_sizes() const {
