@@ -26,7 +26,8 @@ struct Layer {
 // however it is made (the weights JSON, a compact .nnm file, the trainer's sizes): a
 // layer of at most 65,536 units, and at most 2^28 parameters in all (1 GiB of floats, the
 // size of the largest weights file read). 65,536 is far above any digit model (784 inputs,
-// layers of a few hundred) and keeps one layer's I x O product below 2^32.
+// layers of a few hundred) and keeps one layer's I x O product within 2^32. Compact .nnm
+// files are held to the same bound (compact_model.hpp).
 inline constexpr int kMaxLayerSize = 1 << 16;
 inline constexpr std::int64_t kMaxParameters = std::int64_t{1} << 28;
 
