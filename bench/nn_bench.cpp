@@ -17,7 +17,7 @@
 #include "nn/image.hpp"
 #include "nn/init.hpp"
 #include "nn/forward.hpp"
-#include "nn/step.hpp"
+#include "step.hpp"  // internal (libnn/src): the training step measured
 
 namespace {
 

@@ -1,5 +1,8 @@
-# `cmake --install` rules: libnn's headers, its two static libraries and a CMake package
-# (digitnnConfig.cmake + version file) exporting digitnn::core and digitnn::nn.
+# `cmake --install` rules: libnn's public headers (libnn/include/nn/, never libnn/src/),
+# its two static libraries and a CMake package (digitnnConfig.cmake + version file)
+# exporting them as digitnn::core (nn::core in the build: everything portable, training
+# and model reading included) and digitnn::nn (nn::nn: core + data sets and file writing);
+# libnn/CMakeLists.txt and digitnnConfig.cmake.in say the same.
 #
 # The INTERFACE targets libnn links publicly travel with it: nn_arch (-march=native
 # when the library was built so: Eigen's alignment, hence the ABI of Eigen types in

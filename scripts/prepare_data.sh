@@ -2,7 +2,7 @@
 # Prepares the original project's training data, step by step:
 #   1. DATA_DIR/mnist/*.gz            the four MNIST files, verified (scripts/get_mnist.sh)
 #   2. DATA_DIR/mnist_{train,test}.csv      converted with mnist-to-csv
-#   3. DATA_DIR/mnist_{train,test}_new.csv  binarized with scripts/binarize.py
+#   3. DATA_DIR/mnist_{train,test}_new.csv  binarized with scripts/binarize.py (which runs mnist-to-csv)
 #
 #   scripts/prepare_data.sh [DATA_DIR]      (default: data under the repo root)
 #
@@ -55,7 +55,7 @@ for split in train:train test:t10k; do
     log "$binarized: up to date"
   else
     log "$binarized: binarizing $csv"
-    python3 "$root/scripts/binarize.py" "$csv"
+    TRAINER_BIN_DIR="$bin_dir" python3 "$root/scripts/binarize.py" "$csv"
   fi
 done
 log "done: $data/mnist_{train,test}{,_new}.csv"

@@ -18,7 +18,7 @@ dir="${1:-site/assets}"
 build/release/trainer/trainer --train-path data/mnist/train-images-idx3-ubyte.gz \
   --validation-path data/mnist/t10k-images-idx3-ubyte.gz \
   --network-structure 784 500 300 100 10 --learning-rate 0.003 --batch-size 64 --num-epochs 30 \
-  --activation-function re-lu --initialization xavier --normalize --augment --lr-decay 0.9 \
+  --activation-function re-lu --initialization xavier --normalize --augment --elastic-alpha 20 --lr-decay 0.9 \
   --weight-path "$dir/my_weights.json"
 build/release/trainer/nn-convert "$dir/my_weights.json" "$dir/model.nnm" --encoding int4-b64
 scripts/replay_sample.sh "$dir/replay.csv.gz"

@@ -1,18 +1,13 @@
 #include "html_report.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdarg>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 
+#include "nn/atomic_file.hpp"
 #include "nn/error.hpp"
 
 namespace trainer {
@@ -303,27 +298,7 @@ std::string render_html_report(const TrainingRecord& r) {
 }
 
 void write_html_report(const TrainingRecord& record, const std::string& path) {
-  namespace fs = std::filesystem;
-  const std::string html = render_html_report(record);
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw nn::Error(path + ": cannot create a file beside it: " + std::strerror(errno));
-  std::size_t done = 0;
-  int err = 0;
-  while (done < html.size() && err == 0) {
-    const ssize_t n = ::write(fd, html.data() + done, html.size() - done);
-    if (n < 0 && errno != EINTR) err = errno;
-    if (n > 0) done += static_cast<std::size_t>(n);
-  }
-  if (err == 0 && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    throw nn::Error(path + ": cannot write the report: " + std::strerror(err));
-  }
+  nn::write_file_atomically(path, render_html_report(record));
 }
 
 std::string shell_command_line(int argc, const char* const* argv) {

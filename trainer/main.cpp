@@ -68,12 +68,6 @@ void check_writable_dir(const std::string& path) {
   }
 }
 
-std::string structure_of(const nn::Network& net) {
-  std::string s;
-  for (int n : net.sizes()) s += (s.empty() ? "" : "-") + std::to_string(n);
-  return s;
-}
-
 int evaluate_only(const Options& o) {
   const nn::Network net = nn::load_model(o.evaluate_path, o.activation);
   std::printf("loaded %s: %zu layers, %ld parameters\n", o.evaluate_path.c_str(), net.layers().size(),
@@ -102,7 +96,7 @@ int train(const Options& o, TrainingRecord* report, const std::string& report_pa
 
   nn::Rng rng(o.seed);
   nn::initialize(net, o.initialization, rng);
-  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n", structure_of(net).c_str(),
+  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n", nn::sizes_text(net.sizes()).c_str(),
               net.parameter_count(), std::string(nn::activation_name(o.activation)).c_str(),
               std::string(nn::initialization_name(o.initialization)).c_str(),
               static_cast<double>(o.fit.sgd.learning_rate), o.fit.batch_size, nn::threads());

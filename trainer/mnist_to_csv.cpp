@@ -1,7 +1,8 @@
 // mnist-to-csv: converts an MNIST IDX images file (and its labels, found beside it)
-// to the original trainer's CSV format. Optionally binarizes like the original, or
-// normalises like the page and keeps a few digits of each class (the page's replay
-// sample, see scripts/replay_sample.sh).
+// to the original trainer's CSV format. Optionally binarizes like the original (libnn's
+// nn::binarize, the one implementation of the rule: scripts/binarize.py runs this with a
+// CSV as input), or normalises like the page and keeps a few digits of each class (the
+// page's replay sample, see scripts/replay_sample.sh).
 #include <CLI/CLI.hpp>
 #include <array>
 #include <cstdio>
@@ -33,16 +34,16 @@ int main(int argc, char** argv) {
   std::string images, labels, output;
   bool binarize = false, normalize = false;
   std::size_t per_class = 0;
-  app.add_option("images", images, "IDX images file, e.g. train-images-idx3-ubyte.gz")->required();
+  app.add_option("images", images, "IDX images file, e.g. train-images-idx3-ubyte.gz, or a CSV data set")->required();
   app.add_option("output", output, "CSV file to write")->required();
-  app.add_option("--labels", labels, "IDX labels file (default: found beside the images file)");
+  app.add_option("--labels", labels, "IDX labels file (default: found beside an IDX images file)");
   app.add_flag("--binarize", binarize, "Pixels >= 127 become 255, others 0");
   app.add_flag("--normalize", normalize, "Re-normalise every digit as the page does with drawings");
   app.add_option("--per-class", per_class, "Keep only the first N digits of each class, in file order")
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   try {
-    nn::Dataset data = nn::load_idx(images, labels.empty() ? nn::idx_labels_path(images) : labels);
+    nn::Dataset data = labels.empty() ? nn::load_dataset(images) : nn::load_idx(images, labels);
     if (per_class > 0) data = first_of_each_class(std::move(data), per_class);
     if (binarize) nn::binarize(data);
     if (normalize) nn::normalize_digits(data);

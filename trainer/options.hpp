@@ -34,7 +34,7 @@ struct Options {
   std::size_t train_limit = 0;
   bool normalize = false;
   bool augment = false;
-  float elastic_alpha = 20.0f;
+  float elastic_alpha = nn::AugmentOptions{}.elastic_alpha;  // libnn's default
 };
 
 // Registers every flag on `app`, storing into `opts`.

@@ -297,35 +297,16 @@ class Model {
     return to_float32_array(probs.data(), static_cast<std::size_t>(probs.size()));
   }
 
-  // Every weight and bias in the weights file's order: W0 (row-major inputs x outputs,
-  // which is W's column-major O x I memory), b0, W1, b1, ...
+  // Every weight and bias in the weights file's order (nn::parameters).
   val parameters() const {
-    std::vector<float> all;
-    all.reserve(static_cast<std::size_t>(net_.parameter_count()));
-    for (const nn::Layer& l : net_.layers()) {
-      all.insert(all.end(), l.W.data(), l.W.data() + l.W.size());
-      all.insert(all.end(), l.b.data(), l.b.data() + l.b.size());
-    }
+    const std::vector<float> all = nn::parameters(net_);
     return to_float32_array(all.data(), all.size());
   }
 
-  // Replaces every weight and bias (parameters()' order). All or nothing: checked first.
+  // Replaces every weight and bias (parameters()' order) with nn::set_parameters: all or
+  // nothing, checked as a model file is (count, finite values, finite outputs).
   void set_parameters(const val& params) {
-    const std::vector<float> all = copy_from_js<float>(params, "the parameters as a Float32Array");
-    const auto expected = static_cast<std::size_t>(net_.parameter_count());
-    if (all.size() != expected) {
-      throw nn::Error("expected " + std::to_string(expected) + " parameters, got " + std::to_string(all.size()));
-    }
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (!std::isfinite(all[i])) throw nn::Error("parameter " + std::to_string(i) + " is not a finite number");
-    }
-    const float* p = all.data();
-    for (nn::Layer& l : net_.layers()) {
-      std::copy(p, p + l.W.size(), l.W.data());
-      p += l.W.size();
-      std::copy(p, p + l.b.size(), l.b.data());
-      p += l.b.size();
-    }
+    nn::set_parameters(net_, copy_from_js<float>(params, "the parameters as a Float32Array"), "setParameters");
   }
 
 #if NN_WASM_TRAINING

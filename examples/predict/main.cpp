@@ -3,9 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "nn/data_io.hpp"
-#include "nn/forward.hpp"
-#include "nn/weights_io.hpp"
+#include "nn/nn.hpp"  // libnn's whole public API
 
 int main(int argc, char** argv) try {
   if (argc < 3) return std::fprintf(stderr, "usage: predict WEIGHTS.json IMAGES-idx3-ubyte[.gz] [INDEX]\n"), 2;

@@ -1,45 +1,14 @@
 #include "nn/activation.hpp"
 
-#include <array>
-#include <string>
-#include <utility>
-
-#include "nn/error.hpp"
+#include "activation_table.hpp"
 
 namespace nn {
-namespace {
 
-constexpr std::array<std::pair<std::string_view, Activation>, 5> kNames{{
-    {"re-lu", Activation::ReLU},
-    {"sigmoid", Activation::Sigmoid},
-    {"tanh", Activation::Tanh},
-    {"linear", Activation::Linear},
-    {"leaky-re-lu", Activation::LeakyReLU},
-}};
+using detail::kActivations;
 
-}  // namespace
-
-Activation parse_activation(std::string_view name) {
-  for (const auto& [n, a] : kNames) {
-    if (n == name) return a;
-  }
-  std::string known;
-  for (const auto& [n, a] : kNames) known += (known.empty() ? "" : ", ") + std::string(n);
-  throw Error("unknown activation '" + std::string(name) + "' (expected one of: " + known + ")");
-}
-
-std::string_view activation_name(Activation a) {
-  for (const auto& [n, act] : kNames) {
-    if (act == a) return n;
-  }
-  return "?";
-}
-
-std::vector<std::string> activation_names() {
-  std::vector<std::string> out;
-  for (const auto& [n, a] : kNames) out.emplace_back(n);
-  return out;
-}
+Activation parse_activation(std::string_view name) { return detail::parse_name(kActivations, name, "activation"); }
+std::string_view activation_name(Activation a) { return detail::name_of(kActivations, a); }
+std::vector<std::string> activation_names() { return detail::names_of(kActivations); }
 
 void activation_forward(Activation a, Eigen::Ref<Eigen::MatrixXf> z) {
   auto x = z.array();

@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "nn/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::detail {
+namespace nn {
 namespace {
 
 std::string errno_text() { return std::strerror(errno); }
@@ -65,4 +65,8 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   tmp.keep = true;
 }
 
-}  // namespace nn::detail
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  write_file_atomically(path, [&](std::FILE* f) { std::fwrite(bytes.data(), 1, bytes.size(), f); });
+}
+
+}  // namespace nn

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "activation_table.hpp"
 #include "compact_layout.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
@@ -20,21 +21,9 @@ namespace nn {
 namespace {
 
 using detail::kCompactHeaderBytes;
-using detail::kMaxLayerSize;
+using detail::kActivations;
+using detail::kEncodings;
 using detail::kMaxSizes;
-
-constexpr std::array<std::pair<std::string_view, Encoding>, 6> kEncodings{{
-    {"float32", Encoding::Float32},
-    {"float16", Encoding::Float16},
-    {"int8", Encoding::Int8},
-    {"int4", Encoding::Int4},
-    {"int4-b32", Encoding::Int4Block32},
-    {"int4-b64", Encoding::Int4Block64},
-}};
-
-// The file's activation codes, in the order of the format's table.
-constexpr std::array<Activation, 5> kActivationCodes{Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
-                                                     Activation::Linear, Activation::LeakyReLU};
 
 // std::bit_cast, which Emscripten 3.1.6's C++ library lacks.
 float float_from_bits(std::uint32_t bits) {
@@ -53,12 +42,6 @@ std::string hex_bytes(std::string_view bytes, std::size_t max) {
   return out.empty() ? "nothing" : out;
 }
 
-std::string sizes_text(const std::vector<int>& sizes) {
-  std::string s;
-  for (int n : sizes) s += (s.empty() ? "" : "-") + std::to_string(n);
-  return s;
-}
-
 class CompactReader {
  public:
   CompactReader(std::string_view bytes, const std::string& source) : b_(bytes), source_(source) {}
@@ -73,12 +56,12 @@ class CompactReader {
       fail_at(4, "unsupported version " + std::to_string(version) + " (this reader reads version " +
                      std::to_string(kCompactVersion) + ")");
     }
-    const Encoding encoding = read_encoding();
-    const Activation activation = read_activation();
+    const Encoding encoding = read_code(kEncodings, 6, "encoding");
+    const Activation activation = read_code(kActivations, 7, "activation");
     const std::vector<int> sizes = read_sizes();
     check_length(encoding, sizes);
     check_checksum();
-    return Network(read_layers(encoding, sizes), activation);
+    return Network(read_layers(encoding, sizes), activation, source_);  // checked as every network is
   }
 
  private:
@@ -97,21 +80,16 @@ class CompactReader {
     fail(what);
   }
 
-  Encoding read_encoding() const {
-    const unsigned code = u8(6);
-    if (code >= kEncodings.size()) {
-      fail_at(6, "unknown encoding " + std::to_string(code) + " (expected 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32 or 5 int4-b64)");
+  // The byte at `at` as a code of `table` (its index): "unknown KIND 9 (expected 0 a, ...)".
+  template <class T, std::size_t N>
+  T read_code(const detail::NameTable<T, N>& table, std::size_t at, const char* kind) const {
+    const unsigned code = u8(at);
+    const auto value = detail::from_code(table, code);
+    if (!value) {
+      fail_at(at, "unknown " + std::string(kind) + " " + std::to_string(code) + " (expected " +
+                      detail::codes_text(table) + ")");
     }
-    return kEncodings[code].second;
-  }
-
-  Activation read_activation() const {
-    const unsigned code = u8(7);
-    if (code >= kActivationCodes.size()) {
-      fail_at(7, "unknown activation " + std::to_string(code) +
-                     " (expected 0 re-lu, 1 sigmoid, 2 tanh, 3 linear or 4 leaky-re-lu)");
-    }
-    return kActivationCodes[code];
+    return *value;
   }
 
   std::vector<int> read_sizes() const {
@@ -129,7 +107,7 @@ class CompactReader {
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t at = kCompactHeaderBytes + 4 * k;
       const std::uint32_t s = u32(at);
-      if (s < 1 || s > kMaxLayerSize) {
+      if (s < 1 || s > static_cast<std::uint32_t>(kMaxLayerSize)) {
         fail_at(at, "layer size " + std::to_string(k) + " is " + std::to_string(s) + " (expected 1.." +
                         std::to_string(kMaxLayerSize) + ")");
       }
@@ -154,7 +132,7 @@ class CompactReader {
 
   void check_checksum() const {
     const std::size_t at = b_.size() - 4;
-    const std::uint32_t stored = u32(at), computed = crc32(b_.substr(0, at));
+    const std::uint32_t stored = u32(at), computed = detail::crc32(b_.substr(0, at));
     if (stored != computed) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "checksum mismatch: expected CRC-32 %08X of bytes 0..%zu, got %08X",
@@ -256,33 +234,17 @@ class CompactReader {
 
 }  // namespace
 
-Encoding parse_encoding(std::string_view name) {
-  for (const auto& [n, e] : kEncodings) {
-    if (n == name) return e;
-  }
-  std::string known;
-  for (const auto& [n, e] : kEncodings) known += (known.empty() ? "" : ", ") + std::string(n);
-  throw Error("unknown encoding '" + std::string(name) + "' (expected one of: " + known + ")");
-}
-
-std::string_view encoding_name(Encoding e) {
-  for (const auto& [n, enc] : kEncodings) {
-    if (enc == e) return n;
-  }
-  return "?";
-}
-
-std::vector<std::string> encoding_names() {
-  std::vector<std::string> out;
-  for (const auto& [n, e] : kEncodings) out.emplace_back(n);
-  return out;
-}
+Encoding parse_encoding(std::string_view name) { return detail::parse_name(kEncodings, name, "encoding"); }
+std::string_view encoding_name(Encoding e) { return detail::name_of(kEncodings, e); }
+std::vector<std::string> encoding_names() { return detail::names_of(kEncodings); }
 
 bool looks_compact(std::string_view bytes) { return !bytes.empty() && bytes[0] == kCompactMagic[0]; }
 
 Network parse_compact(std::string_view bytes, const std::string& source) {
   return CompactReader(bytes, source).read();
 }
+
+namespace detail {
 
 std::uint32_t crc32(std::string_view bytes) {
   static const std::array<std::uint32_t, 256> table = [] {
@@ -299,13 +261,11 @@ std::uint32_t crc32(std::string_view bytes) {
   return c ^ 0xFFFFFFFFu;
 }
 
-namespace detail {
-
 std::uint64_t compact_file_bytes(Encoding encoding, const std::vector<int>& sizes) {
   std::uint64_t total = kCompactHeaderBytes + 4 * sizes.size() + 4;  // header, sizes, checksum
   for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
     const auto in = static_cast<std::uint64_t>(sizes[k]), out = static_cast<std::uint64_t>(sizes[k + 1]);
-    const std::uint64_t n = in * out;  // <= 2^48: sizes are capped at 2^24
+    const std::uint64_t n = in * out;  // <= 2^32: sizes are at most kMaxLayerSize = 2^16
     total += 4 * out;                  // biases
     switch (encoding) {
       case Encoding::Float32: total += 4 * n; break;

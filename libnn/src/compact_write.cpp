@@ -8,16 +8,14 @@
 #include <cstdio>
 #include <string>
 
-#include "atomic_file.hpp"
+#include "activation_table.hpp"
 #include "compact_layout.hpp"
+#include "nn/atomic_file.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
 
 namespace nn {
 namespace {
-
-constexpr std::array<Activation, 5> kActivationCodes{Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
-                                                     Activation::Linear, Activation::LeakyReLU};
 
 void put_u8(std::string& out, unsigned v) { out += static_cast<char>(v & 0xFFu); }
 void put_u16(std::string& out, unsigned v) {
@@ -137,18 +135,11 @@ std::string compact_bytes(const Network& net, Encoding encoding) {
     throw Error("refusing to write the model: " + std::to_string(sizes.size()) + " layer sizes, the format holds " +
                 std::to_string(detail::kMaxSizes) + " at most");
   }
-  for (int s : sizes) {
-    if (static_cast<std::uint32_t>(s) > detail::kMaxLayerSize) {
-      throw Error("refusing to write the model: layer size " + std::to_string(s) + " exceeds the format's " +
-                  std::to_string(detail::kMaxLayerSize));
-    }
-  }
   std::string out(kCompactMagic, sizeof kCompactMagic);
   out.reserve(static_cast<std::size_t>(detail::compact_file_bytes(encoding, sizes)));
   put_u16(out, kCompactVersion);
   put_u8(out, static_cast<unsigned>(encoding));
-  put_u8(out, static_cast<unsigned>(std::find(kActivationCodes.begin(), kActivationCodes.end(), net.activation()) -
-                                    kActivationCodes.begin()));
+  put_u8(out, detail::code_of(detail::kActivations, net.activation()));
   put_u32(out, static_cast<std::uint32_t>(sizes.size()));
   for (int s : sizes) put_u32(out, static_cast<std::uint32_t>(s));
   for (std::size_t k = 0; k < net.layers().size(); ++k) {
@@ -173,13 +164,13 @@ std::string compact_bytes(const Network& net, Encoding encoding) {
       case Encoding::Int4Block64: put_quantised(out, layer.W, encoding, wk); break;
     }
   }
-  put_u32(out, crc32(out));
+  put_u32(out, detail::crc32(out));
   return out;
 }
 
 void save_compact(const Network& net, Encoding encoding, const std::string& path) {
   const std::string bytes = compact_bytes(net, encoding);  // fails before touching the file
-  detail::write_file_atomically(path, [&](std::FILE* f) { std::fwrite(bytes.data(), 1, bytes.size(), f); });
+  write_file_atomically(path, bytes);
 }
 
 }  // namespace nn

@@ -16,8 +16,8 @@
 #include <filesystem>
 #include <string>
 
-#include "atomic_file.hpp"
-#include "input_file.hpp"
+#include "file_read.hpp"
+#include "nn/atomic_file.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 
@@ -201,7 +201,7 @@ Dataset load_csv(const std::string& path) {
 }
 
 void save_csv(const Dataset& data, const std::string& path) {
-  detail::write_file_atomically(path, [&](std::FILE* f) {
+  write_file_atomically(path, [&](std::FILE* f) {
     std::string out = "label";
     const int side = static_cast<int>(std::lround(std::sqrt(data.features)));
     for (int i = 0; i < data.features; ++i) {

@@ -5,6 +5,7 @@
 
 #include "nn/error.hpp"
 #include "nn/image.hpp"
+#include "sparse_batch.hpp"
 
 namespace nn {
 

@@ -6,6 +6,7 @@
 #include "nn/error.hpp"
 #include "nn/forward.hpp"
 #include "nn/softmax.hpp"
+#include "sparse_batch.hpp"
 
 namespace nn {
 

@@ -11,7 +11,10 @@
 
 #include "format.hpp"
 #include "nn/error.hpp"
+#include "step.hpp"
 #include "nn/threads.hpp"
+#include "output_bounds.hpp"
+#include "thread_chooser.hpp"
 
 namespace nn {
 namespace {
@@ -177,6 +180,13 @@ FitResult fit(Network& net, const Dataset& train, const Dataset* validation, con
       best_loss = loss;
       best_epoch = epoch;
     }
+  }
+  // Finite weights whose outputs could overflow float (output_bounds.hpp): the check
+  // every network read from a file or set_parameters() passes, so that fit() never
+  // returns what a reader would refuse.
+  if (const std::string overflow = detail::output_overflow(net.layers(), net.activation()); !overflow.empty()) {
+    throw Error("training diverged: " + overflow + "; try a smaller learning rate (now " +
+                detail::g(options.sgd.learning_rate) + ")");
   }
   return result;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nn/error.hpp"
+#include "layer_rows.hpp"
 #include "nn/softmax.hpp"
 
 namespace nn {
@@ -26,7 +27,7 @@ const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen:
   acts[0] = x;
   for (std::size_t k = 0; k < layers.size(); ++k) {
     acts[k + 1].resize(layers[k].W.rows(), x.cols());
-    layer_rows(net, k, acts[k], acts[k + 1], 0, layers[k].W.rows());
+    detail::layer_rows(net, k, acts[k], acts[k + 1], 0, layers[k].W.rows());
   }
   softmax(acts.back());
   return acts.back();

@@ -1,7 +1,8 @@
-// The training forward pass (nn/forward.hpp) over a sparse batch, on several threads:
+// The training forward pass (sparse_batch.hpp) over a sparse batch, on several threads:
 // one parallel region, each layer's rows in blocks (blocks.hpp), a barrier per layer.
 #include "blocks.hpp"
-#include "nn/forward.hpp"
+#include "layer_rows.hpp"
+#include "sparse_batch.hpp"
 #include "nn/softmax.hpp"
 
 namespace nn {
@@ -19,9 +20,9 @@ const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activat
       const Eigen::Index block = k == 0 ? detail::kSparseBlock : detail::kBlock;
       for_blocks(layers[k].W.rows(), block, [&](Eigen::Index first, Eigen::Index count) {
         if (k == 0) {
-          layer_rows(net, 0, x, acts[1], first, count);
+          detail::layer_rows(net, 0, x, acts[1], first, count);
         } else {
-          layer_rows(net, k, acts[k], acts[k + 1], first, count);
+          detail::layer_rows(net, k, acts[k], acts[k + 1], first, count);
         }
       });
     }

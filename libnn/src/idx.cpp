@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "input_file.hpp"
+#include "file_read.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
+#include "nn/image.hpp"
 
 namespace nn {
 namespace {
@@ -163,7 +164,9 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path)
   const std::uint32_t count = read_u32(img.get(), images_path, "the IDX header");
   const std::uint32_t rows = read_u32(img.get(), images_path, "the IDX header");
   const std::uint32_t cols = read_u32(img.get(), images_path, "the IDX header");
-  if (count == 0 || rows == 0 || cols == 0 || rows > 4096 || cols > 4096) {
+  // An image's side is bounded as a canvas's is (image.hpp).
+  const auto max_side = static_cast<std::uint32_t>(kMaxCanvasSide);
+  if (count == 0 || rows == 0 || cols == 0 || rows > max_side || cols > max_side) {
     throw Error(images_path + ": implausible IDX dimensions " + std::to_string(count) + " x " +
                 std::to_string(rows) + " x " + std::to_string(cols));
   }

@@ -1,10 +1,5 @@
 // Loading a model in either format (see model_io.hpp). Part of nn::core.
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "file_read.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
 #include "nn/model_io.hpp"
@@ -28,19 +23,8 @@ Network parse_model(std::string_view bytes, std::optional<Activation> activation
   return net;
 }
 
-std::string read_file_bytes(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, expected a model file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read failed");
-  return std::move(bytes).str();
-}
-
 Network load_model(const std::string& path, std::optional<Activation> activation) {
-  return parse_model(read_file_bytes(path), activation, path);
+  return parse_model(detail::read_file(path, "model", detail::kMaxModelFileBytes), activation, path);
 }
 
 }  // namespace nn

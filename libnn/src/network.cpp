@@ -1,8 +1,10 @@
 #include "nn/network.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "nn/error.hpp"
+#include "output_bounds.hpp"
 
 namespace nn {
 namespace {
@@ -60,8 +62,14 @@ Network::Network(std::vector<int> sizes, Activation activation)
   }
 }
 
-Network::Network(std::vector<Layer> layers, Activation activation)
-    : sizes_(sizes_of(layers)), activation_(activation), layers_(std::move(layers)) {}
+Network::Network(std::vector<Layer> layers, Activation activation, const std::string& source)
+    : sizes_(sizes_of(layers)), activation_(activation), layers_(std::move(layers)) {
+  // Weights so large that outputs could be inf or NaN (see output_bounds.hpp).
+  if (const std::string overflow = detail::output_overflow(layers_, activation_); !overflow.empty()) {
+    throw Error(source + ": " + overflow +
+                ": the model's outputs could be infinite or NaN; are these weights scaled correctly?");
+  }
+}
 
 long Network::parameter_count() const {
   long n = 0;
@@ -73,6 +81,41 @@ void check_inputs(const Network& net, Eigen::Index rows) {
   if (rows != net.inputs()) {
     throw Error("expected " + std::to_string(net.inputs()) + " inputs per sample, got " + std::to_string(rows));
   }
+}
+
+std::string sizes_text(const std::vector<int>& sizes) {
+  std::string s;
+  for (int n : sizes) s += (s.empty() ? "" : "-") + std::to_string(n);
+  return s;
+}
+
+std::vector<float> parameters(const Network& net) {
+  std::vector<float> all;
+  all.reserve(static_cast<std::size_t>(net.parameter_count()));
+  for (const Layer& l : net.layers()) {
+    all.insert(all.end(), l.W.data(), l.W.data() + l.W.size());
+    all.insert(all.end(), l.b.data(), l.b.data() + l.b.size());
+  }
+  return all;
+}
+
+void set_parameters(Network& net, std::span<const float> values, const std::string& source) {
+  const auto expected = static_cast<std::size_t>(net.parameter_count());
+  if (values.size() != expected) {
+    throw Error(source + ": expected " + std::to_string(expected) + " parameters, got " + std::to_string(values.size()));
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) throw Error(source + ": parameter " + std::to_string(i) + " is not a finite number");
+  }
+  std::vector<Layer> layers;
+  const float* p = values.data();
+  for (const Layer& l : net.layers()) {
+    // Flat row-major (I, O) is exactly column-major O x I.
+    layers.push_back({Eigen::Map<const Eigen::MatrixXf>(p, l.W.rows(), l.W.cols()),
+                      Eigen::Map<const Eigen::VectorXf>(p + l.W.size(), l.b.size())});
+    p += l.W.size() + l.b.size();
+  }
+  net = Network(std::move(layers), net.activation(), source);  // checked before net changes
 }
 
 }  // namespace nn

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "atomic_file.hpp"
+#include "nn/atomic_file.hpp"
 #include "nn/error.hpp"
 #include "nn/onnx_export.hpp"
 
@@ -156,7 +156,7 @@ std::string onnx_bytes(const Network& net) {
 
 void save_onnx(const Network& net, const std::string& path) {
   const std::string bytes = onnx_bytes(net);  // fails before touching the file
-  detail::write_file_atomically(path, [&](std::FILE* f) { std::fwrite(bytes.data(), 1, bytes.size(), f); });
+  write_file_atomically(path, bytes);
 }
 
 }  // namespace nn

@@ -1,11 +1,11 @@
-// The training step (nn/step.hpp): the forward pass, then the backward pass and the
+// The training step (step.hpp): the forward pass, then the backward pass and the
 // optimiser's update in one parallel region. Every product is cut into blocks of rows
 // that the threads take as they come free (blocks.hpp), computing those rows and
 // updating those rows of W and b, with one barrier per layer. With one thread this is
 // the plain serial algorithm; backward() (backward.cpp) is the reference it is held to.
 //
 // Legend: I = layer inputs, O = layer outputs, B = batch, L = layers.
-#include "nn/step.hpp"
+#include "step.hpp"
 
 #include <string>
 
@@ -36,6 +36,31 @@ void check_batch(const Network& net, Eigen::Index rows, Eigen::Index cols, std::
                   ", expected 0 to " + std::to_string(net.outputs() - 1));
     }
   }
+}
+
+// The update of rows [first, first + count) of layer k from delta (dLoss/dZ, O x B,
+// its rows) and the layer's input (I x B, dense or sparse): the gradient
+// dW = delta input^T, db = the row sums of delta, both summed over the batch.
+// Without momentum the update is folded into the product: no gradient is stored.
+template <class Delta, class Input>
+void update_rows(Sgd& sgd, Layer& layer, std::size_t k, Eigen::Index first, Eigen::Index count, const Delta& delta,
+                 const Input& input) {
+  const float learning_rate = sgd.learning_rate, momentum = sgd.momentum;
+  auto W = layer.W.middleRows(first, count);
+  auto b = layer.b.segment(first, count);
+  if (momentum == 0.0f) {
+    W.noalias() -= learning_rate * delta * input.transpose();
+    b.noalias() -= learning_rate * delta.rowwise().sum();
+  } else {
+    auto v = sgd.vW[k].middleRows(first, count);
+    auto vbias = sgd.vb[k].segment(first, count);
+    v *= momentum;
+    v.noalias() -= learning_rate * delta * input.transpose();
+    vbias = momentum * vbias - learning_rate * delta.rowwise().sum();
+    W += v;
+    b += vbias;
+  }
+  if (sgd.weight_decay > 0.0f) W *= 1.0f - learning_rate * sgd.weight_decay;
 }
 
 // The backward pass and update for the forward pass in ws.acts over the batch x, the
@@ -76,9 +101,9 @@ void backward_update(Network& net, const Batch& x, std::span<const std::uint8_t>
       for_blocks(layers[k].W.rows(), block, [&](Eigen::Index first, Eigen::Index count) {
         const auto delta = ws.deltas[k].middleRows(first, count);
         if (k == 0) {
-          sgd.update_rows(layers[k], k, first, count, delta, x);
+          update_rows(sgd, layers[k], k, first, count, delta, x);
         } else {
-          sgd.update_rows(layers[k], k, first, count, delta, acts[k]);
+          update_rows(sgd, layers[k], k, first, count, delta, acts[k]);
         }
       });
     }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nn/error.hpp"
+#include "thread_chooser.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -14,6 +15,8 @@
 
 namespace nn {
 namespace {
+
+using detail::ThreadChooser;
 
 int cores() {
 #ifdef _OPENMP
@@ -77,6 +80,8 @@ int threads() {
   return 1;
 #endif
 }
+
+namespace detail {
 
 ThreadChooser::ThreadChooser(int max_threads, int probe, int hold, int max_hold, double probe_share)
     : probe_share_(probe_share),
@@ -180,8 +185,6 @@ void ThreadChooser::decide() {
   run_sum_ = 0;
   run_count_ = 0;
 }
-
-namespace detail {
 
 BatchThreads::BatchThreads() : start_(std::chrono::steady_clock::now()) {
   if (const ThreadChooser* c = chooser()) use_threads(c->next());

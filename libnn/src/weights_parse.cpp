@@ -9,25 +9,19 @@
 // the place and the problem.
 #include <fast_float/fast_float.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "file_read.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
-#include "nn/output_bounds.hpp"
 #include "nn/weights_io.hpp"
 
 namespace nn {
 namespace {
-
-constexpr std::uintmax_t kMaxWeightsFileBytes = std::uintmax_t{1} << 30;  // 1 GiB
 
 using Arrays = std::map<std::string, std::vector<float>>;
 
@@ -226,26 +220,11 @@ std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
 
 Network parse_weights(std::string_view json, Activation activation, const std::string& source) {
   Arrays arrays = WeightsReader(json, source).read();
-  Network net(to_layers(arrays, source), activation);
-  check_outputs_finite(net, source);  // weights so large that outputs could be inf or NaN
-  return net;
+  return Network(to_layers(arrays, source), activation, source);  // checked as every network is
 }
 
 Network load_weights(const std::string& path, Activation activation) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
-  // The whole text is read into memory: refuse what no model of ours comes near
-  // (784-500-300-100-10 is 6 MB) before reading it.
-  std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxWeightsFileBytes) {
-    throw Error(path + ": " + std::to_string(size) + " bytes, larger than the limit of " +
-                std::to_string(kMaxWeightsFileBytes >> 20) + " MiB for a weights file");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read failed");
-  return parse_weights(text.str(), activation, path);
+  return parse_weights(detail::read_file(path, "weights", detail::kMaxModelFileBytes), activation, path);
 }
 
 }  // namespace nn

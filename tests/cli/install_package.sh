@@ -10,11 +10,17 @@ TEST_IMAGES="$MNIST_DIR/t10k-images-idx3-ubyte.gz"
 
 prefix="$WORK/prefix"
 cmake --install "$BUILD_DIR" --prefix "$prefix" >"$WORK/install.log"
-for f in include/nn/network.hpp include/nn/weights_io.hpp lib/libnn.a lib/libnn_core.a \
+for f in include/nn/nn.hpp include/nn/network.hpp include/nn/weights_io.hpp lib/libnn.a lib/libnn_core.a \
          lib/cmake/digitnn/digitnnConfig.cmake lib/cmake/digitnn/digitnnConfigVersion.cmake \
          lib/cmake/digitnn/digitnnTargets.cmake; do
   [[ -f "$prefix/$f" ]] && pass "installed $f" || fail "not installed: $f"
 done
+# Only the public API is installed: no internal header, no Eigen module a user does not need.
+for f in step.hpp thread_chooser.hpp output_bounds.hpp sparse_batch.hpp compact_layout.hpp; do
+  [[ ! -e "$prefix/include/nn/$f" ]] && pass "not installed: $f (internal)" || fail "internal header installed: $f"
+done
+if found=$(grep -rlE 'SparseCore|namespace detail|nn::detail' "$prefix/include/nn"); then fail "internals in: $found"
+else pass "the installed headers hold no internals"; fi
 # Nothing installed may point back into the source or build tree.
 if leaks=$(grep -rlE "$SOURCE_DIR/|$BUILD_DIR/" "$prefix/lib/cmake"); then fail "paths into the tree in: $leaks"
 else pass "the package names no source or build path"; fi

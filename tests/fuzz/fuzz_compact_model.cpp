@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "compact_layout.hpp"  // internal (libnn/src): the checksum
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
 #include "nn/model_io.hpp"
@@ -34,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parse(bytes);
   if (size >= 4 && nn::looks_compact(bytes)) {
     std::string fixed(bytes);
-    const std::uint32_t crc = nn::crc32(bytes.substr(0, size - 4));
+    const std::uint32_t crc = nn::detail::crc32(bytes.substr(0, size - 4));
     for (int i = 0; i < 4; ++i) fixed[size - 4 + static_cast<std::size_t>(i)] = static_cast<char>(crc >> (8 * i));
     parse(fixed);
   }

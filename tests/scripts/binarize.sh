@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # scripts/binarize.py: exact output on a hand-made CSV (threshold 127 inclusive), a bad row
-# rejected with file:line and no output left, and agreement with the C++ binarize
-# (mnist-to-csv --binarize) byte for byte on the real MNIST test set.
+# rejected with file:line and no output left, and the same bytes as mnist-to-csv --binarize
+# (whose rule, libnn's nn::binarize, the script runs) on the real MNIST test set.
 # Env (set by ctest): BUILD_DIR, SOURCE_DIR (repo root), MNIST_DIR (the real MNIST .gz files).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 : "${BUILD_DIR:?}" "${SOURCE_DIR:?}" "${MNIST_DIR:?}"
 binarize="$SOURCE_DIR/scripts/binarize.py"
 to_csv="$BUILD_DIR/trainer/mnist-to-csv"
+export TRAINER_BIN_DIR="$BUILD_DIR/trainer"  # the mnist-to-csv binarize.py runs
 need_mnist t10k-images-idx3-ubyte.gz
 
 work="$(mktemp -d)"

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <set>
 
+#include "compact_layout.hpp"  // internal (libnn/src): the checksum
 #include "nn/compact_model.hpp"
 #include "nn/model_io.hpp"
 #include "nn/random.hpp"
@@ -41,7 +42,7 @@ nn::Network random_network(std::vector<int> sizes, std::uint64_t seed,
 }
 
 std::string with_checksum(std::string bytes) {  // recomputes the last 4 bytes
-  const std::uint32_t c = nn::crc32(std::string_view(bytes).substr(0, bytes.size() - 4));
+  const std::uint32_t c = nn::detail::crc32(std::string_view(bytes).substr(0, bytes.size() - 4));
   for (int i = 0; i < 4; ++i) bytes[bytes.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>(c >> (8 * i));
   return bytes;
 }
@@ -101,12 +102,12 @@ TEST(CompactModel, ByteLayoutMatchesTheDocumentedTable) {
   EXPECT_EQ(static_cast<unsigned char>(b[40]) & 0xF, 7u);    // input 0, unit 0: 0.7 -> +7
   EXPECT_EQ(static_cast<unsigned char>(b[40]) >> 4, 0u);     // input 0, unit 1: 0 -> 0
   EXPECT_EQ(static_cast<unsigned char>(b[41]) & 0xF, 0xFu);  // input 1, unit 0: -0.1 -> -1 (two's complement)
-  EXPECT_EQ(nn::crc32(std::string_view(b).substr(0, b.size() - 4)),
+  EXPECT_EQ(nn::detail::crc32(std::string_view(b).substr(0, b.size() - 4)),
             static_cast<std::uint32_t>(static_cast<unsigned char>(b[b.size() - 4])) |
                 static_cast<std::uint32_t>(static_cast<unsigned char>(b[b.size() - 3])) << 8 |
                 static_cast<std::uint32_t>(static_cast<unsigned char>(b[b.size() - 2])) << 16 |
                 static_cast<std::uint32_t>(static_cast<unsigned char>(b[b.size() - 1])) << 24);
-  EXPECT_EQ(nn::crc32("123456789"), 0xCBF43926u);  // the standard CRC-32 check value
+  EXPECT_EQ(nn::detail::crc32("123456789"), 0xCBF43926u);  // the standard CRC-32 check value
 }
 
 TEST(CompactModel, FileSizesFollowTheEncoding) {
@@ -247,19 +248,21 @@ TEST_F(CompactRejects, HeaderFields) {
   EXPECT_EQ(parse_error(with(7, 9)),
             "m.nnm: byte 7: unknown activation 9 (expected 0 re-lu, 1 sigmoid, 2 tanh, 3 linear or 4 leaky-re-lu)");
   EXPECT_EQ(parse_error(with(8, 1)), "m.nnm: byte 8: expected 2..64 layer sizes, got 1");
-  EXPECT_EQ(parse_error(with(16, 0)), "m.nnm: byte 16: layer size 1 is 0 (expected 1..16777216)");
+  EXPECT_EQ(parse_error(with(16, 0)), "m.nnm: byte 16: layer size 1 is 0 (expected 1..65536)");
   // Another encoding in the header than in the data: the sizes no longer match.
   EXPECT_THAT(parse_error(with(6, 2)), StartsWith("m.nnm: file ends early: the header (5-4-3, int8) needs"));
   EXPECT_THAT(parse_error(with(6, 1)), StartsWith("m.nnm: file ends early: the header (5-4-3, float16) needs"));
 }
 
 // Sizes that the file cannot back are rejected from the header alone, before allocating:
-// 16M x 16M float32 weights would be 2^50 bytes.
+// 64K x 64K int4 weights would be 2 GiB. A size over nn::kMaxLayerSize is refused as it is read.
 TEST_F(CompactRejects, HugeSizesWithoutAllocating) {
   std::string b = good_;
   put_u32(b, 12, 1u << 24);
-  put_u32(b, 16, 1u << 24);
-  EXPECT_THAT(parse_error(with_checksum(b)), HasSubstr("(16777216-16777216-3, int4) needs 140737647738932 bytes, the file has 100"));
+  EXPECT_EQ(parse_error(with_checksum(b)), "m.nnm: byte 12: layer size 0 is 16777216 (expected 1..65536)");
+  put_u32(b, 12, 1u << 16);
+  put_u32(b, 16, 1u << 16);
+  EXPECT_THAT(parse_error(with_checksum(b)), HasSubstr("(65536-65536-3, int4) needs 2148106292 bytes, the file has 100"));
   put_u32(b, 8, 64);  // 64 sizes announced: the header alone is longer than the file
   EXPECT_EQ(parse_error(b), "m.nnm: file ends early: the header's 64 layer sizes take bytes 12..268, the file has " +
                                 std::to_string(b.size()) + " bytes");
@@ -340,6 +343,23 @@ TEST(ModelIo, ErrorsNameTheFile) {
   nn::test::write_file(dir.file("e.json"), "");
   EXPECT_EQ(error_of([&] { nn::load_model(dir.file("e.json"), std::nullopt); }),
             dir.file("e.json") + ": is empty, expected weights JSON");
+}
+
+}  // namespace
+
+namespace {
+
+// A compact file holds floats, so its weights are always finite, but their sums can
+// still overflow: the reader refuses such a model with the weights JSON reader's message.
+TEST(CompactModel, RefusesWeightsWhoseOutputsCouldOverflow) {
+  nn::Network net({2, 2}, nn::Activation::ReLU);  // made from sizes, then filled in place
+  net.layers()[0].W << 3e38f, 3e38f, 0, 0;         // output 0: 3e38 x 2 inputs
+  const std::string bytes = nn::compact_bytes(net, Encoding::Float32);
+  EXPECT_THAT(parse_error(bytes), StartsWith("m.nnm: W0: with inputs in [0, 1], output 0 of layer 0 can reach 6e+38, "
+                                             "beyond the largest float"));
+  // The same weights as JSON: the same message.
+  EXPECT_EQ(error_of([&] { nn::parse_weights(nn::weights_to_json(net), nn::Activation::ReLU, "m.nnm"); }),
+            parse_error(bytes));
 }
 
 }  // namespace

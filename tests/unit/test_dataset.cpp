@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nn/dataset.hpp"
+#include "sparse_batch.hpp"  // internal (libnn/src)
 
 namespace {
 

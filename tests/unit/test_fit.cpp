@@ -11,6 +11,7 @@
 #include "nn/fit.hpp"
 #include "nn/init.hpp"
 #include "nn/softmax.hpp"
+#include "step.hpp"  // internal (libnn/src): train_epoch
 #include "test_data.hpp"
 #include "test_util.hpp"
 
@@ -343,3 +344,27 @@ TEST(Fit, StopsADivergingRun) {
 }
 
 }  // namespace
+
+// Finite weights whose outputs could overflow float are a diverged run too: fit() never
+// returns a network that the model readers would refuse. One step from zero weights at a
+// learning rate of 3e38 (all 10 probabilities 0.1, label 1) moves class 1's weights and
+// bias by 0.9 x 3e38 = 2.7e38 (finite), so output 1 can reach 2.7e38 x (2 inputs + 1) =
+// 8.1e38, past the largest float.
+TEST(Fit, RefusesAResultWhoseOutputsCouldOverflow) {
+  nn::Dataset data;
+  data.features = 2;
+  data.pixels = {255, 255};
+  data.labels = {1};
+  nn::Network net({2, 10}, nn::Activation::ReLU);
+  nn::FitOptions options;
+  options.sgd.learning_rate = 3e38f;
+  options.batch_size = 1;
+  options.epochs = 1;
+  options.shuffle = false;
+  nn::Rng rng(1);
+  const std::string message = nn::test::error_of([&] { nn::fit(net, data, nullptr, options, rng); });
+  EXPECT_THAT(message, HasSubstr("training diverged: W0: with inputs in [0, 1], output 1 of layer 0 can reach 8.1e+38, "
+                                 "beyond the largest float"));
+  EXPECT_THAT(message, HasSubstr("try a smaller learning rate"));
+  EXPECT_TRUE(all_finite(net));  // finite weights: only the bound on the outputs caught it
+}

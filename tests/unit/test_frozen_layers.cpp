@@ -7,7 +7,7 @@
 #include "nn/error.hpp"
 #include "nn/fit.hpp"
 #include "nn/init.hpp"
-#include "nn/step.hpp"
+#include "step.hpp"  // internal (libnn/src)
 #include "test_data.hpp"
 
 namespace {

@@ -2,6 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "nn/error.hpp"
 #include "nn/forward.hpp"
 #include "test_util.hpp"
@@ -116,6 +119,50 @@ TEST(Network, ForwardRejectsWrongInputSize) {
   const nn::Network net = tiny(nn::Activation::ReLU);
   EXPECT_THAT(nn::test::error_of([&] { nn::predict(net, Eigen::MatrixXf::Zero(3, 1)); }),
               HasSubstr("expected 2 inputs per sample, got 3"));
+}
+
+}  // namespace
+
+namespace {
+
+// The flat parameter array is the weights file's order: W0 row-major (inputs x outputs),
+// b0, W1, b1.
+TEST(Network, ParametersAreInTheWeightsFilesOrder) {
+  const nn::Network net = tiny(nn::Activation::ReLU);
+  EXPECT_EQ(nn::parameters(net), (std::vector<float>{1, 0.5f, -2, -1, 2, 1, 0, -1, 0.5f,  // W0 (2 x 3), b0
+                                                     1, 0, 0, 1, 2, -1, 0, 0.5f}));      // W1 (3 x 2), b1
+  EXPECT_EQ(nn::sizes_text(net.sizes()), "2-3-2");
+}
+
+TEST(Network, SetParametersRoundTripsAndChecksAllOrNothing) {
+  nn::Network net = tiny(nn::Activation::ReLU);
+  std::vector<float> values = nn::parameters(net);
+  for (float& v : values) v *= 2;
+  nn::set_parameters(net, values);
+  EXPECT_EQ(nn::parameters(net), values);
+  EXPECT_EQ(net.layers()[0].W(1, 0), 1.0f);  // W0 row-major (i = 0, j = 1) is W(1, 0)
+
+  const std::vector<float> before = nn::parameters(net);
+  EXPECT_THAT(nn::test::error_of([&] { nn::set_parameters(net, std::vector<float>(3), "p"); }),
+              HasSubstr("p: expected 17 parameters, got 3"));
+  std::vector<float> nan = before;
+  nan[4] = std::nanf("");
+  EXPECT_THAT(nn::test::error_of([&] { nn::set_parameters(net, nan, "p"); }),
+              HasSubstr("p: parameter 4 is not a finite number"));
+  // Finite, but output 0 of layer 0 could reach 6e38: the model readers' message.
+  std::vector<float> huge = before;
+  huge[0] = huge[3] = 3e38f;
+  EXPECT_THAT(nn::test::error_of([&] { nn::set_parameters(net, huge, "p"); }),
+              HasSubstr("p: W0: with inputs in [0, 1], output 0 of layer 0 can reach 6e+38, beyond the largest float"));
+  EXPECT_EQ(nn::parameters(net), before);  // unchanged by every refusal
+}
+
+// Made from layers, a network is checked as a model file is.
+TEST(Network, FromLayersRefusesOutputsThatCouldOverflow) {
+  nn::Layer l{Eigen::MatrixXf(1, 2), Eigen::VectorXf::Zero(1)};
+  l.W << 3e38f, 3e38f;
+  EXPECT_THAT(nn::test::error_of([&] { nn::Network({l}, nn::Activation::ReLU, "mine"); }),
+              HasSubstr("mine: W0: with inputs in [0, 1], output 0 of layer 0 can reach 6e+38"));
 }
 
 }  // namespace

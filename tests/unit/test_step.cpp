@@ -8,10 +8,10 @@
 
 #include "nn/backward.hpp"
 #include "nn/init.hpp"
-#include "nn/step.hpp"
 #include "nn/softmax.hpp"
 #include "nn/threads.hpp"
 #include "nn/fit.hpp"
+#include "step.hpp"  // internal (libnn/src): the step fit() runs
 #include "test_data.hpp"
 #include "test_util.hpp"
 

@@ -1,4 +1,4 @@
-// The thread-count decision (nn::ThreadChooser): probes each candidate, keeps the one
+// The thread-count decision (nn::detail::ThreadChooser): probes each candidate, keeps the one
 // whose mean batch time is lowest, re-probes after a hold that doubles while the choice
 // stays. Batch times are made up here: the decision logic alone is tested. The tests of
 // the order of probes and holds let probing cost any share of the time (kAnyCost), so
@@ -11,6 +11,7 @@
 #include <map>
 
 #include "nn/threads.hpp"
+#include "thread_chooser.hpp"  // internal (libnn/src)
 
 namespace {
 
@@ -20,7 +21,7 @@ constexpr double kAnyCost = 1e9;
 
 // Runs `batches` batches, batch b on t threads taking seconds(t, b) (s); returns the
 // thread count used by each batch.
-std::vector<int> run(nn::ThreadChooser& c, int batches, const std::function<double(int, int)>& seconds) {
+std::vector<int> run(nn::detail::ThreadChooser& c, int batches, const std::function<double(int, int)>& seconds) {
   std::vector<int> used;
   for (int b = 0; b < batches; ++b) {
     used.push_back(c.next());
@@ -29,24 +30,24 @@ std::vector<int> run(nn::ThreadChooser& c, int batches, const std::function<doub
   return used;
 }
 
-std::vector<int> run(nn::ThreadChooser& c, int batches, const std::map<int, double>& seconds_for) {
+std::vector<int> run(nn::detail::ThreadChooser& c, int batches, const std::map<int, double>& seconds_for) {
   return run(c, batches, [&](int threads, int) { return seconds_for.at(threads); });
 }
 
 TEST(ThreadChooser, CandidatesAreAllOneFewerHalfAndOne) {
-  EXPECT_THAT(nn::ThreadChooser(16).candidates(), ElementsAre(16, 15, 8, 1));
-  EXPECT_THAT(nn::ThreadChooser(3).candidates(), ElementsAre(3, 2, 1));
-  EXPECT_THAT(nn::ThreadChooser(2).candidates(), ElementsAre(2, 1));
-  EXPECT_THAT(nn::ThreadChooser(1).candidates(), ElementsAre(1));
+  EXPECT_THAT(nn::detail::ThreadChooser(16).candidates(), ElementsAre(16, 15, 8, 1));
+  EXPECT_THAT(nn::detail::ThreadChooser(3).candidates(), ElementsAre(3, 2, 1));
+  EXPECT_THAT(nn::detail::ThreadChooser(2).candidates(), ElementsAre(2, 1));
+  EXPECT_THAT(nn::detail::ThreadChooser(1).candidates(), ElementsAre(1));
 }
 
 TEST(ThreadChooser, OneCoreNeverProbes) {
-  nn::ThreadChooser c(1, 2, 3);
+  nn::detail::ThreadChooser c(1, 2, 3);
   EXPECT_THAT(run(c, 6, {{1, 1.0}}), ElementsAre(1, 1, 1, 1, 1, 1));
 }
 
 TEST(ThreadChooser, QuietMachineKeepsAllThreads) {
-  nn::ThreadChooser c(2, /*probe=*/2, /*hold=*/4, /*max_hold=*/16, kAnyCost);
+  nn::detail::ThreadChooser c(2, /*probe=*/2, /*hold=*/4, /*max_hold=*/16, kAnyCost);
   // Probe 1 twice, then 2 twice; 2 is faster: held 4 batches, then 1 is probed again
   // (2 comes with its mean over the hold): one batch of 1.6 s, a second one would be
   // over 2 x 1.0 s, so it is run but cannot win.
@@ -65,7 +66,7 @@ double two_threads_under_load(int batch) {
 }
 
 TEST(ThreadChooser, BusyMachineCountsTheStallsNotTheTypicalBatch) {
-  nn::ThreadChooser c(2);  // the defaults
+  nn::detail::ThreadChooser c(2);  // the defaults
   double total = 0;
   const auto seconds = [&](int threads, int b) {
     const double t = threads == 1 ? 1.2 : two_threads_under_load(b);
@@ -82,7 +83,7 @@ TEST(ThreadChooser, BusyMachineCountsTheStallsNotTheTypicalBatch) {
 }
 
 TEST(ThreadChooser, BusyMachineSwitchesToOneThreadAndBack) {
-  nn::ThreadChooser c(2, 2, 3, 12, kAnyCost);
+  nn::detail::ThreadChooser c(2, 2, 3, 12, kAnyCost);
   // Under load two threads take 2.5x as long as one: one batch on two (2.5 s, over
   // 2 x 1 s) rules them out. After the hold of 3, a batch on two is ruled out again.
   EXPECT_THAT(run(c, 7, {{2, 2.5}, {1, 1.0}}), ElementsAre(1, 1, 2, 1, 1, 1, 2));
@@ -92,7 +93,7 @@ TEST(ThreadChooser, BusyMachineSwitchesToOneThreadAndBack) {
 }
 
 TEST(ThreadChooser, ClearlySlowerCandidateIsDroppedAfterOneBatch) {
-  nn::ThreadChooser c(2, 4, 3, 12, kAnyCost);
+  nn::detail::ThreadChooser c(2, 4, 3, 12, kAnyCost);
   // One thread for 4 batches, then a single batch on two (5 s > 4 x 1 s) is enough.
   EXPECT_THAT(run(c, 8, {{2, 5.0}, {1, 1.0}}), ElementsAre(1, 1, 1, 1, 2, 1, 1, 1));
   // The next probe runs two threads once; as the choice stays, the hold doubles to 6.
@@ -100,7 +101,7 @@ TEST(ThreadChooser, ClearlySlowerCandidateIsDroppedAfterOneBatch) {
 }
 
 TEST(ThreadChooser, AChoiceThatTurnsSlowIsProbedAgainAtOnce) {
-  nn::ThreadChooser c(2, 2, 100);
+  nn::detail::ThreadChooser c(2, 2, 100);
   EXPECT_THAT(run(c, 6, {{2, 1.0}, {1, 1.6}}), ElementsAre(1, 1, 2, 2, 2, 2));
   // Load arrives: two threads now take 5 s. A run of 2 such batches (mean 5 s, over
   // 1.25 x one thread's 1.6 s) starts a probe at once (not after the 100 of the hold),
@@ -111,20 +112,20 @@ TEST(ThreadChooser, AChoiceThatTurnsSlowIsProbedAgainAtOnce) {
 TEST(ThreadChooser, AnExpensiveProbeLengthensTheHold) {
   // One batch of 100 s on two threads (they wake up slowly beside a busy program) costs
   // 99 s beyond one thread's 1 s: at 10 % of the time for probing, 990 batches of hold.
-  nn::ThreadChooser c(2, 2, 4, 5000, 0.1);
+  nn::detail::ThreadChooser c(2, 2, 4, 5000, 0.1);
   const std::vector<int> used = run(c, 2 + 1 + 990 + 1, [](int threads, int b) { return threads == 2 && b == 2 ? 100.0 : 1.0; });
   EXPECT_EQ(std::count(used.begin(), used.begin() + 2 + 1 + 990, 2), 1);
   EXPECT_EQ(used.back(), 2);  // the next probe
 }
 
 TEST(ThreadChooser, ManyCoresWithOneTakenPicksOneFewer) {
-  nn::ThreadChooser c(16, 1, 4);
+  nn::detail::ThreadChooser c(16, 1, 4);
   const std::vector<int> used = run(c, 7, {{16, 0.30}, {15, 0.12}, {8, 0.2}, {1, 1.0}});
   EXPECT_THAT(used, ElementsAre(1, 16, 15, 8, 15, 15, 15));
 }
 
 TEST(ThreadChooser, ManyCoresWithHalfTakenPicksHalf) {
-  nn::ThreadChooser c(16, 2, 8, 3200, kAnyCost);
+  nn::detail::ThreadChooser c(16, 2, 8, 3200, kAnyCost);
   // The first probe: two batches on each candidate (1, 16, 15, 8), then 8 is held for 8
   // batches; the next probe drops each other candidate after one batch (over 2 x 0.2 s).
   const std::vector<int> used = run(c, 8 + 8 + 3 + 2, {{16, 0.9}, {15, 0.8}, {8, 0.2}, {1, 1.0}});

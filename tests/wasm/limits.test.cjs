@@ -1,4 +1,7 @@
-// Canvas size limits of the WebAssembly module (issue 11, finding 3). In WebAssembly
+// Limits of the WebAssembly module: the canvas size (below) and the weights that
+// setParameters accepts (at the end).
+//
+// Canvas size limits (issue 11, finding 3). In WebAssembly
 // size_t is 32 bits: 65536 x 65537 x 4 wraps to 262,144, which used to pass the size
 // check and then read out of bounds ("memory access out of bounds", past the bindings'
 // error handling); 32768 x 32768 threw std::length_error. Both must give a JS Error
@@ -75,5 +78,49 @@ describe("canvas size limits", () => {
     const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
     assert.equal(Module.normalizeCanvas(rgba, side, side), null, "blank paper has no ink");
     assertStillWorks();
+  });
+});
+
+// setParameters checks the weights as the model readers do (libnn's nn::set_parameters):
+// finite weights whose outputs could overflow float are refused with the readers' message,
+// and the model is left as it was.
+describe("setParameters limits", () => {
+  let Module;
+  before(async () => {
+    Module = await loadModule(SITE_DIR, "build the wasm preset or set NN_SITE_DIR");
+  });
+
+  function errorOf(call) {
+    try {
+      call();
+    } catch (e) {
+      assert.ok(e instanceof Error, `a JS Error, got ${typeof e} ${e}`);
+      return e.message;
+    }
+    assert.fail("no error");
+  }
+
+  it("refuses finite weights whose outputs could overflow, with the readers' message, and changes nothing", () => {
+    const model = new Module.Model(tinyModelJson(), "re-lu");
+    const before = Array.from(model.parameters());
+    // W0 is row-major inputs x outputs: inputs 0 and 1 into output 0, 3e38 each, so
+    // output 0 can reach 6e38 with inputs in [0, 1].
+    const huge = Float32Array.from(before);
+    huge[0 * 10 + 0] = 3e38;
+    huge[1 * 10 + 0] = 3e38;
+    assert.ok(huge.every(Number.isFinite), "every weight is finite");
+    const message = errorOf(() => model.setParameters(huge));
+    assert.match(message, /^setParameters: W0: with inputs in \[0, 1\], output 0 of layer 0 can reach 6e\+38, beyond the largest float/);
+
+    // The same weights as a weights file: the reader's message, after its source.
+    const W0 = Array.from(huge.subarray(0, 7840));
+    const json = JSON.stringify({ W0, b0: Array.from(huge.subarray(7840)) });
+    const fromFile = errorOf(() => new Module.Model(json, "re-lu"));
+    assert.equal(message.replace(/^setParameters: /, ""), fromFile.replace(/^model: /, ""));
+
+    assert.deepEqual(Array.from(model.parameters()), before, "the model is unchanged");
+    const x = new Float32Array(784).fill(1);
+    assert.ok(model.predict(x)[3] > 0.9, "and still predicts class 3");
+    model.delete();
   });
 });

@@ -1,5 +1,5 @@
 // The reference backward pass: serial and plain, gradients stored. Tests hold the
-// training step (step.hpp), which folds the update into the gradient's products and
+// training step (src/step.hpp, internal), which folds the update into the gradient's products and
 // runs on several threads, to this.
 //
 // Legend: I = layer inputs, O = layer outputs, B = batch, C = classes.

@@ -7,8 +7,9 @@
 //   6       1      encoding of the weights: 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32,
 //                  5 int4-b64
 //   7       1      hidden activation: 0 re-lu, 1 sigmoid, 2 tanh, 3 linear, 4 leaky-re-lu
+//                  (the order of activation_names())
 //   8       4      n = number of layer sizes, u32, 2..64
-//   12      4n     the sizes s_0 .. s_{n-1}, u32 each, 1..2^24 (e.g. 784 500 300 100 10)
+//   12      4n     the sizes s_0 .. s_{n-1}, u32 each, 1..kMaxLayerSize (network.hpp; e.g. 784 500 300 100 10)
 //   then, for each layer k (I = s_k inputs, O = s_{k+1} outputs):
 //           4 O    biases b_k, float32
 //           4 O    int8 and int4 only: scales, float32, one per output unit j (finite, >= 0)
@@ -58,9 +59,6 @@ bool looks_compact(std::string_view bytes);
 
 // Reads a compact model; the activation is the file's. `source` names it in errors.
 Network parse_compact(std::string_view bytes, const std::string& source = "compact model");
-
-// The CRC-32 the format ends with (polynomial 0xEDB88320, as zlib's crc32()).
-std::uint32_t crc32(std::string_view bytes);
 
 // --- writing (native library only) ----------------------------------------------------
 

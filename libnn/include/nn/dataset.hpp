@@ -4,7 +4,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <Eigen/SparseCore>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -52,14 +51,5 @@ void truncate(Dataset& data, std::size_t n);
 // and their labels. x is resized as needed.
 void gather_batch(const Dataset& data, std::span<const std::uint32_t> index,
                   Eigen::MatrixXf& x, std::vector<std::uint8_t>& labels);
-
-// A batch as a sparse matrix (features x count, one column per sample). Most of a
-// digit image is blank: 81 % of MNIST's pixels are 0, 87 % once binarized. Training
-// multiplies the first layer by this instead of the dense batch and skips them.
-using SparseBatch = Eigen::SparseMatrix<float>;
-
-// gather_batch() into a SparseBatch: the same values, zeros left out.
-void gather_batch(const Dataset& data, std::span<const std::uint32_t> index,
-                  SparseBatch& x, std::vector<std::uint8_t>& labels);
 
 }  // namespace nn

@@ -1,4 +1,4 @@
-// A whole training run as one call: epochs of mini-batch SGD (optimizer.hpp, step.hpp),
+// A whole training run as one call: epochs of mini-batch SGD (optimizer.hpp),
 // a learning-rate schedule, early stopping on a validation set with the best epoch's
 // weights restored, and the checks that stop a run gone wrong (a NaN or infinite loss or
 // weights, a hidden ReLU layer that died). The trainer is flags, this call and a report;
@@ -16,7 +16,6 @@
 #include "nn/network.hpp"
 #include "nn/optimizer.hpp"
 #include "nn/random.hpp"
-#include "nn/step.hpp"
 
 namespace nn {
 
@@ -56,13 +55,10 @@ struct FitResult {
 // Trains net on `train`; `validation` (may be null) is evaluated after every epoch and
 // drives early stopping. Randomness (batch order, distortions) comes from rng.
 // Throws nn::Error for invalid options, data that does not fit the network, and a run
-// that diverged or collapsed (the network is then unusable, never returned as trained).
+// that diverged or collapsed (the network is then unusable, never returned as trained):
+// a NaN or infinite loss or weight, a dead hidden ReLU layer, or finite weights whose
+// outputs could overflow float (the check every network made from layers passes).
 FitResult fit(Network& net, const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng,
               const FitCallbacks& callbacks = {});
-
-// One epoch, the building block of fit(): returns the mean training loss (bits per
-// sample), measured on each batch before its update. sgd's velocities and ws carry over.
-double train_epoch(Network& net, const Dataset& data, const FitOptions& options, Sgd& sgd, Rng& rng,
-                   StepWorkspace& ws, const std::function<void(std::size_t, std::size_t)>& on_batch = {});
 
 }  // namespace nn

@@ -25,7 +25,4 @@ Network parse_model(std::string_view bytes, std::optional<Activation> activation
 // Reads and parses a model file (errors name the path).
 Network load_model(const std::string& path, std::optional<Activation> activation);
 
-// A whole file's bytes; nn::Error "PATH: cannot open: ..." otherwise.
-std::string read_file_bytes(const std::string& path);
-
 }  // namespace nn

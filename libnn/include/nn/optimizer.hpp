@@ -1,6 +1,6 @@
 // The optimiser: mini-batch SGD with optional classical momentum and decoupled weight
 // decay. Its settings and its state (the momentum velocities) in one struct, and one
-// update rule, applied by the training step (step.hpp) to blocks of a layer's rows.
+// update rule, applied by the training step (src/step.cpp) to blocks of a layer's rows.
 //
 // Like the original, the gradient is SUMMED over the batch (not averaged), for the
 // weights and, unlike the original, for the biases too: the step per batch is
@@ -37,30 +37,6 @@ struct Sgd {
   // not sized yet: the velocities carry over from batch to batch and epoch to epoch.
   void prepare(const Network& net);
   void reset() { vW.clear(), vb.clear(); }
-
-  // The update of rows [first, first + count) of layer k from delta (dLoss/dZ, O x B,
-  // its rows) and the layer's input (I x B, dense or sparse): the gradient
-  // dW = delta input^T, db = the row sums of delta, both summed over the batch.
-  // Without momentum the update is folded into the product: no gradient is stored.
-  template <class Delta, class Input>
-  void update_rows(Layer& layer, std::size_t k, Eigen::Index first, Eigen::Index count, const Delta& delta,
-                   const Input& input) {
-    auto W = layer.W.middleRows(first, count);
-    auto b = layer.b.segment(first, count);
-    if (momentum == 0.0f) {
-      W.noalias() -= learning_rate * delta * input.transpose();
-      b.noalias() -= learning_rate * delta.rowwise().sum();
-    } else {
-      auto v = vW[k].middleRows(first, count);
-      auto vbias = vb[k].segment(first, count);
-      v *= momentum;
-      v.noalias() -= learning_rate * delta * input.transpose();
-      vbias = momentum * vbias - learning_rate * delta.rowwise().sum();
-      W += v;
-      b += vbias;
-    }
-    if (weight_decay > 0.0f) W *= 1.0f - learning_rate * weight_decay;
-  }
 
   // State: per layer, the velocities of W (O x I) and b (O); empty without momentum.
   std::vector<Eigen::MatrixXf> vW;

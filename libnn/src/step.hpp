@@ -1,4 +1,4 @@
-// One training step: the forward pass over a batch, the loss, the backward pass and the
+// Internal (fit() is the public way to train). One training step: the forward pass over a batch, the loss, the backward pass and the
 // optimiser's update, in one call (so a forward pass can never be paired with the wrong
 // batch). Over a sparse batch (the training path) or a dense one; on set_threads()
 // threads (threads.hpp), one in WebAssembly.
@@ -14,13 +14,16 @@
 
 #include <Eigen/SparseCore>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
 #include "nn/dataset.hpp"
+#include "nn/fit.hpp"
 #include "nn/forward.hpp"
 #include "nn/network.hpp"
 #include "nn/optimizer.hpp"
+#include "sparse_batch.hpp"
 
 namespace nn {
 
@@ -38,5 +41,11 @@ double train_step(Network& net, const SparseBatch& x, std::span<const std::uint8
                   StepWorkspace& ws);
 double train_step(Network& net, const Eigen::Ref<const Eigen::MatrixXf>& x, std::span<const std::uint8_t> labels,
                   Sgd& sgd, StepWorkspace& ws);
+
+// One epoch, the building block of fit() (defined in fit.cpp): returns the mean training
+// loss (bits per sample), measured on each batch before its update. sgd's velocities and
+// ws carry over.
+double train_epoch(Network& net, const Dataset& data, const FitOptions& options, Sgd& sgd, Rng& rng,
+                   StepWorkspace& ws, const std::function<void(std::size_t, std::size_t)>& on_batch = {});
 
 }  // namespace nn
