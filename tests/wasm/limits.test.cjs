@@ -101,7 +101,7 @@ describe("setParameters limits", () => {
   }
 
   it("refuses finite weights whose outputs could overflow, with the readers' message, and changes nothing", () => {
-    const model = new Module.Model(tinyModelJson(), "re-lu");
+    const model = new Module.Model(tinyModelJson(), { activation: "re-lu" });
     const before = Array.from(model.parameters());
     // W0 is row-major inputs x outputs: inputs 0 and 1 into output 0, 3e38 each, so
     // output 0 can reach 6e38 with inputs in [0, 1].
@@ -115,7 +115,7 @@ describe("setParameters limits", () => {
     // The same weights as a weights file: the reader's message, after its source.
     const W0 = Array.from(huge.subarray(0, 7840));
     const json = JSON.stringify({ W0, b0: Array.from(huge.subarray(7840)) });
-    const fromFile = errorOf(() => new Module.Model(json, "re-lu"));
+    const fromFile = errorOf(() => new Module.Model(json, { activation: "re-lu" }));
     assert.equal(message.replace(/^setParameters: /, ""), fromFile.replace(/^model: /, ""));
 
     assert.deepEqual(Array.from(model.parameters()), before, "the model is unchanged");
