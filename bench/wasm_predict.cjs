@@ -1,5 +1,6 @@
 // wasm_predict: how long the WebAssembly module takes to parse a model and to predict,
-// in Node, and what one guess costs once the person has corrected drawings (the page's
+// in Node, what an inside view of the network costs (every layer's outputs and two input
+// gradients), and what one guess costs once the person has corrected drawings (the page's
 // reading, site/js/reader.js: up to three more forward passes, the drawing straightened,
 // the nearest corrected drawing and the nearest digit of the replay sample searched).
 // A program that prints figures, not a test.
@@ -167,6 +168,12 @@ async function main() {
     ? time((i) => { sink += model.predict(Module.normalizeCanvas(canvas, CANVAS, CANVAS))[0]; }, Math.max(1, args.iterations >> 3))
     : null;
   const corrected = model.inputs() === PIXELS ? timeGuessAfterCorrections(site, model, args) : null;
+  // What an inside view of the network needs per update: every layer's outputs, and the
+  // input gradient of the guessed digit's score and of the runner-up's.
+  const inside = time((i) => {
+    const x = inputs[i % inputs.length];
+    sink += model.activations(x).length + model.inputGradient(x, 0)[0] + model.inputGradient(x, 1)[0];
+  }, Math.max(1, args.iterations >> 2));
 
   const ms = (x) => x.toFixed(4);
   console.log(`module:          ${args.module} (started in ${startMs.toFixed(1)} ms)`);
@@ -175,6 +182,7 @@ async function main() {
   console.log(`parse (new Model): first ${parses[0].toFixed(1)} ms, then median ${median(parses.slice(1)).toFixed(1)} ms`);
   console.log(`predict (784 Float32Array): ${ms(predict.median)} ms per prediction (median of 5 x ${args.iterations}; ` +
               `best round ${ms(predict.best)} ms)`);
+  console.log(`inside view (activations + two inputGradient): ${ms(inside.median)} ms per update (best round ${ms(inside.best)} ms)`);
   if (predictCanvas) {
     console.log(`normalizeCanvas + predict (${CANVAS}x${CANVAS} RGBA): ${ms(predictCanvas.median)} ms per prediction (best round ${ms(predictCanvas.best)} ms)`);
   }

@@ -8,6 +8,8 @@
 //   const model = new nn.Model(bytesOrText, options?)  // the weights, parsed once;
 //                                        options: { activation: "re-lu" }
 //   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
+//   model.activations(input)             -> [Float32Array per layer]: hidden outputs, then predict's
+//   model.inputGradient(input, digit)    -> Float32Array(inputs()): d(digit's logit)/d(input)
 //   model.fit(inputs, labels, options?)  -> per-epoch mean losses (libnn's nn::fit)
 //   model.toJSON()                       -> the weights JSON (the original's format)
 //   model.parameters()                   -> Float32Array: every weight and bias, file order
@@ -40,6 +42,7 @@
 #include <vector>
 
 #include "nn/activation.hpp"
+#include "nn/backward.hpp"
 #include "nn/dataset.hpp"
 #include "nn/error.hpp"
 #if NN_WASM_TRAINING
@@ -287,14 +290,34 @@ class Model {
 
   // inputs() numbers in [0, 1] (ink = 1): the probabilities of the outputs() classes.
   val predict(const val& input) {
-    if (is_bytes(input)) {
-      throw nn::Error("expected " + std::to_string(inputs()) + " input values as a Float32Array or Array, got " +
-                      describe(input) + " (RGBA pixels go through normalizeCanvas or originalInput first)");
-    }
-    const std::vector<float> x = copy_from_js<float>(input, "the input values as a Float32Array or Array");
-    const Eigen::Map<const Eigen::MatrixXf> column(x.data(), static_cast<Eigen::Index>(x.size()), 1);
-    const Eigen::MatrixXf& probs = nn::forward(net_, column, acts_);
+    const Eigen::MatrixXf& probs = forward(input);
     return to_float32_array(probs.data(), static_cast<std::size_t>(probs.size()));
+  }
+
+  // Every layer's outputs for one input, first layer first: the hidden layers'
+  // activations, then the probabilities (predict's). An Array of Float32Arrays.
+  val activations(const val& input) {
+    forward(input);
+    val out = val::array();
+    for (std::size_t k = 1; k < acts_.size(); ++k) {
+      out.call<void>("push", to_float32_array(acts_[k].data(), static_cast<std::size_t>(acts_[k].size())));
+    }
+    return out;
+  }
+
+  // Why this answer: the gradient of output `output`'s score (its logit) with respect to
+  // each input (nn::input_gradient), inputs() numbers: > 0 where ink raises the score.
+  val input_gradient(const val& input, const val& output) {
+    // A JS number: checked whole and in range here, before it narrows to an int.
+    const bool whole = val::global("Number").call<bool>("isInteger", output);
+    if (!whole || output.as<double>() < 0 || output.as<double>() >= outputs()) {
+      throw nn::Error("expected the output as a whole number from 0 to " + std::to_string(outputs() - 1) + ", got " +
+                      (output.isNumber() ? val::global("String")(output).as<std::string>() : describe(output)));
+    }
+    const int k = output.as<int>();
+    forward(input);
+    const Eigen::MatrixXf g = nn::input_gradient(net_, acts_, k);
+    return to_float32_array(g.data(), static_cast<std::size_t>(g.size()));
   }
 
   // Every weight and bias in the weights file's order (nn::parameters).
@@ -336,6 +359,17 @@ class Model {
     return nn::parse_model(model_bytes(model), activation, "model");
   }
 
+  // The reference forward pass of one input into acts_; the probabilities.
+  const Eigen::MatrixXf& forward(const val& input) {
+    if (is_bytes(input)) {
+      throw nn::Error("expected " + std::to_string(inputs()) + " input values as a Float32Array or Array, got " +
+                      describe(input) + " (RGBA pixels go through normalizeCanvas or originalInput first)");
+    }
+    const std::vector<float> x = copy_from_js<float>(input, "the input values as a Float32Array or Array");
+    const Eigen::Map<const Eigen::MatrixXf> column(x.data(), static_cast<Eigen::Index>(x.size()), 1);
+    return nn::forward(net_, column, acts_);
+  }
+
   nn::Network net_;
   nn::Activations acts_;  // per-layer outputs, reused
 };
@@ -369,6 +403,8 @@ EMSCRIPTEN_BINDINGS(nn_module) {
       .function("inputs", guarded<&Model::inputs>)
       .function("outputs", guarded<&Model::outputs>)
       .function("predict", guarded<&Model::predict>)
+      .function("activations", guarded<&Model::activations>)
+      .function("inputGradient", guarded<&Model::input_gradient>)
       .function("parameters", guarded<&Model::parameters>)
       .function("setParameters", guarded<&Model::set_parameters>)
 #if NN_WASM_TRAINING

@@ -1,6 +1,10 @@
 // The reference backward pass (nn/backward.hpp): serial and plain.
 #include "nn/backward.hpp"
 
+#include <string>
+
+#include "nn/error.hpp"
+
 namespace nn {
 
 void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
@@ -20,6 +24,22 @@ void backward(const Network& net, const Activations& acts, std::span<const std::
       delta.swap(prev);
     }
   }
+}
+
+Eigen::MatrixXf input_gradient(const Network& net, const Activations& acts, int output) {
+  if (output < 0 || output >= net.outputs()) {
+    throw Error("output " + std::to_string(output) + " is outside 0.." + std::to_string(net.outputs() - 1));
+  }
+  const auto& layers = net.layers();
+  // d(logit)/d(logits) is one-hot; then back through each layer as in backward().
+  Eigen::MatrixXf delta = Eigen::MatrixXf::Zero(net.outputs(), acts.back().cols()), prev;
+  delta.row(output).setOnes();
+  for (std::size_t k = layers.size(); k-- > 0;) {
+    prev.noalias() = layers[k].W.transpose() * delta;  // I x B
+    if (k > 0) activation_backward(net.activation(), acts[k], prev);
+    delta.swap(prev);
+  }
+  return delta;
 }
 
 void apply_gradients(Network& net, const Gradients& g, float learning_rate) {

@@ -57,7 +57,13 @@ function predicting(nn: createNNModule.NNModule, model: createNNModule.Model): n
   model.predict(Array.from(original));
   // @ts-expect-error predict returns a Float32Array, not an Array
   const asArray: number[] = model.predict(original);
-  return sizes.length + inputs + outputs + p[0] + asArray.length;
+  const layers: Float32Array[] = model.activations(original);
+  const why: Float32Array = model.inputGradient(original, 7);
+  // @ts-expect-error which digit's score: a number
+  model.inputGradient(original, "7");
+  // @ts-expect-error the digit is not optional
+  model.inputGradient(original);
+  return sizes.length + inputs + outputs + p[0] + asArray.length + layers.length + why[0];
 }
 
 function parameters(model: createNNModule.Model): void {

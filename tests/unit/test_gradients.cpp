@@ -1,4 +1,4 @@
-// Finite-difference checks of nn::backward for every activation.
+// Finite-difference checks of nn::backward and nn::input_gradient for every activation.
 //
 // The loss L is cross_entropy_bits: summed over the batch, in bits (log2). backward
 // returns the gradient of the summed natural-log loss, whose output gradient is P - Y,
@@ -11,10 +11,10 @@
 #include <numbers>
 #include <vector>
 
+#include "nn/backward.hpp"
+#include "nn/error.hpp"
 #include "nn/forward.hpp"
 #include "nn/random.hpp"
-#include "nn/backward.hpp"
-#include "nn/forward.hpp"
 #include "nn/softmax.hpp"
 
 namespace {
@@ -120,6 +120,51 @@ TEST_P(GradientCheck, BackwardMatchesCentralDifferences) {
   }
   // The check means something only if the gradients are not all tiny.
   EXPECT_GT(largest, 0.05);
+}
+
+// The logits (C x B): the forward pass without the softmax.
+Eigen::MatrixXf logits(const Problem& p) {
+  Eigen::MatrixXf a = p.x;
+  const auto& layers = p.net.layers();
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    Eigen::MatrixXf z = layers[k].W * a;
+    z.colwise() += layers[k].b;
+    if (k + 1 < layers.size()) nn::activation_forward(p.net.activation(), z);
+    a = std::move(z);
+  }
+  return a;
+}
+
+TEST_P(GradientCheck, InputGradientMatchesCentralDifferences) {
+  const Activation a = GetParam();
+  std::uint64_t seed = 1;
+  while (min_hidden_preactivation(random_problem(a, seed)) < kKinkMargin && seed < 1000) ++seed;
+  Problem p = random_problem(a, seed);
+  nn::Activations acts;
+  nn::forward(p.net, p.x, acts);
+  double largest = 0;
+  for (int output = 0; output < p.net.outputs(); ++output) {
+    const Eigen::MatrixXf g = nn::input_gradient(p.net, acts, output);
+    ASSERT_EQ(g.rows(), p.x.rows());
+    ASSERT_EQ(g.cols(), p.x.cols());
+    for (Eigen::Index s = 0; s < p.x.cols(); ++s) {
+      for (Eigen::Index i = 0; i < p.x.rows(); ++i) {
+        const float orig = p.x(i, s);
+        p.x(i, s) = orig + kEps;
+        const double up = logits(p)(output, s);
+        p.x(i, s) = orig - kEps;
+        const double down = logits(p)(output, s);
+        p.x(i, s) = orig;
+        const double numeric = (up - down) / (2.0 * kEps);
+        expect_close(g(i, s), numeric, "d logit " + std::to_string(output) + " / dx(" + std::to_string(i) + "," +
+                                           std::to_string(s) + ")");
+        largest = std::max(largest, std::abs(numeric));
+      }
+    }
+  }
+  EXPECT_GT(largest, 0.05);
+  EXPECT_THROW(nn::input_gradient(p.net, acts, p.net.outputs()), nn::Error);
+  EXPECT_THROW(nn::input_gradient(p.net, acts, -1), nn::Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllActivations, GradientCheck,

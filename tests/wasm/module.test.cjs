@@ -420,11 +420,13 @@ describe("training in the module (libnn's nn::fit)", () => {
 describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? false : `no MNIST files in ${MNIST_DIR} (set MNIST_DIR)` }, () => {
   let tmp, weightsJson, images, labels, native, nativeNormalized, model;
 
+  // native_probs' rows for the first N test images: probabilities, or with --activations
+  // or --gradient K what the option names (its JSON's one key).
   function nativeProbs(...extra) {
     const tool = path.join(NATIVE_BUILD, "tests", "native_probs");
     const out = execFileSync(tool, [path.join(tmp, "w.json"), TEST_IMAGES, String(N), ...extra],
-      { encoding: "utf8", maxBuffer: 64 << 20 });
-    const rows = JSON.parse(out).probabilities;
+      { encoding: "utf8", maxBuffer: 256 << 20 });
+    const rows = Object.values(JSON.parse(out))[0];
     assert.equal(rows.length, N);
     return rows;
   }
@@ -492,5 +494,44 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     });
     t.diagnostic(`max |wasm - native| = ${worst.toExponential(2)}`);
     assert.ok(worst <= TOLERANCE, `max difference ${worst}`);
+  });
+
+  it("activations(input): every layer's outputs match native within 1e-5, the last is predict's", () => {
+    const native = nativeProbs("--activations");
+    images.forEach((pixels, i) => {
+      const x = toInput(pixels);
+      const layers = model.activations(x);
+      assert.deepEqual(layers.map((l) => l.length), [64, 32, 10]);
+      assert.ok(layers.every((l) => l instanceof Float32Array));
+      layers.forEach((l, k) => assert.ok(maxAbsDiff(l, native[i][k]) <= TOLERANCE * Math.max(1, ...native[i][k]),
+        `image ${i}, layer ${k}`));
+      assert.deepEqual(layers[2], model.predict(x));
+    });
+  });
+
+  it("inputGradient(input, digit) matches native nn::input_gradient within 1e-5 of its largest value", (t) => {
+    for (const digit of [3, 7]) {
+      const native = nativeProbs("--gradient", String(digit));
+      let worst = 0;
+      images.forEach((pixels, i) => {
+        const g = model.inputGradient(toInput(pixels), digit);
+        assert.equal(g.length, 784);
+        const scale = Math.max(...native[i].map(Math.abs));
+        assert.ok(scale > 0, `image ${i}: a zero gradient tells nothing`);
+        worst = Math.max(worst, maxAbsDiff(g, native[i]) / scale);
+      });
+      t.diagnostic(`digit ${digit}: max |wasm - native| / max |native| = ${worst.toExponential(2)}`);
+      assert.ok(worst <= TOLERANCE, `digit ${digit}: relative difference ${worst}`);
+    }
+  });
+
+  it("inputGradient rejects an output that is not a digit of the model, and still answers after", () => {
+    const x = toInput(images[0]);
+    for (const [digit, shown] of [[10, "10"], [-1, "-1"], [2.5, "2.5"], [1e12, "1000000000000"], ["3", "a string"]]) {
+      assert.throws(() => model.inputGradient(x, digit),
+        (e) => e instanceof Error && e.message === `expected the output as a whole number from 0 to 9, got ${shown}`);
+    }
+    assert.throws(() => model.inputGradient(new Uint8Array(784), 1), /RGBA pixels go through normalizeCanvas/);
+    assert.equal(model.inputGradient(x, 1).length, 784);
   });
 });

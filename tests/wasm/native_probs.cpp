@@ -3,6 +3,11 @@
 //   {"probabilities": [[p0, ..., p9], ...]}        one row per image, %.9g (float round trip)
 //
 //   native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME]
+//                [--activations | --gradient K]
+//
+// --activations prints every layer's outputs instead, {"activations": [[[...], ...], ...]}
+// (per image, per layer); --gradient K the gradient of output K's logit with respect to
+// the input, {"gradients": [[...], ...]} (nn::input_gradient).
 //
 // Inputs are the images' pixels / 255 (nn::gather_batch, as the trainer sees them).
 // --normalize first applies nn::normalize_digit to each 28x28 image (what the module's
@@ -18,6 +23,7 @@
 #include <vector>
 
 #include "nn/activation.hpp"
+#include "nn/backward.hpp"
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 #include "nn/image.hpp"
@@ -31,10 +37,12 @@ struct Args {
   std::size_t count = 0;
   bool normalize = false;
   nn::Activation activation = nn::Activation::ReLU;
+  bool activations = false;
+  int gradient = -1;  // the output whose logit's input gradient is printed, or -1
 };
 
 constexpr const char* kUsage =
-    "usage: native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME]\n";
+    "usage: native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME] [--activations | --gradient K]\n";
 
 Args parse_args(int argc, char** argv) {
   Args a;
@@ -43,6 +51,10 @@ Args parse_args(int argc, char** argv) {
     const std::string_view arg = argv[i];
     if (arg == "--normalize") {
       a.normalize = true;
+    } else if (arg == "--activations") {
+      a.activations = true;
+    } else if (arg == "--gradient" && i + 1 < argc) {
+      a.gradient = std::stoi(argv[++i]);
     } else if (arg == "--activation" && i + 1 < argc) {
       a.activation = nn::parse_activation(argv[++i]);
     } else if (arg.starts_with("--")) {
@@ -69,6 +81,28 @@ void print_row(const float* p, Eigen::Index n) {
   std::printf("[");
   for (Eigen::Index j = 0; j < n; ++j) std::printf(j ? ", %.9g" : "%.9g", static_cast<double>(p[j]));
   std::printf("]");
+}
+
+// --activations or --gradient K: one entry per image.
+void print_inside(const nn::Network& net, const Eigen::MatrixXf& x, const Args& a) {
+  nn::Activations acts;
+  nn::forward(net, x, acts);
+  std::printf(a.activations ? "{\"activations\": [\n" : "{\"gradients\": [\n");
+  const Eigen::MatrixXf gradients = a.activations ? Eigen::MatrixXf() : nn::input_gradient(net, acts, a.gradient);
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    if (c) std::printf(",\n");
+    if (!a.activations) {
+      print_row(gradients.col(c).data(), gradients.rows());
+      continue;
+    }
+    std::printf("[");
+    for (std::size_t k = 1; k < acts.size(); ++k) {
+      if (k > 1) std::printf(", ");
+      print_row(acts[k].col(c).data(), acts[k].rows());
+    }
+    std::printf("]");
+  }
+  std::printf("\n]}\n");
 }
 
 void run(const Args& a) {
@@ -98,6 +132,10 @@ void run(const Args& a) {
     }
   }
 
+  if (a.activations || a.gradient >= 0) {
+    print_inside(net, x, a);
+    return;
+  }
   const Eigen::MatrixXf probs = nn::predict(net, x);  // C x N
   std::printf("{\"probabilities\": [\n");
   for (Eigen::Index c = 0; c < probs.cols(); ++c) {

@@ -24,6 +24,13 @@ struct Gradients {
 void backward(const Network& net, const Activations& acts, std::span<const std::uint8_t> labels,
               Gradients& g);
 
+// Why the network answers as it does: the gradient of output `output`'s score (its logit,
+// the number softmax turns into that class's probability) with respect to the input, for
+// each sample of a reference forward pass (acts): I_0 x B. A positive value is a pixel
+// whose ink raises that score, a negative one lowers it. Throws nn::Error unless
+// 0 <= output < net.outputs().
+Eigen::MatrixXf input_gradient(const Network& net, const Activations& acts, int output);
+
 // W -= lr * dW, b -= lr * db.
 void apply_gradients(Network& net, const Gradients& g, float learning_rate);
 
