@@ -41,8 +41,7 @@ if (!args.digits) {
 }
 if (args.site) process.env.NN_SITE_DIR = args.site;
 // The harness reads NN_SITE_DIR when it is loaded.
-const { CANVAS_SIZE, canvasToPage, checkPrerequisites, launchBrowser, startServer, waitForLoad } =
-  await import('../tests/browser/harness.mjs');
+const { CANVAS_SIZE, canvasToPage, closeSite, openSite, waitForLoad } = await import('../tests/browser/harness.mjs');
 const { mulberry32 } = await import('../site/js/random.js');
 
 const SIZE_MIN = 0.45;
@@ -123,13 +122,11 @@ const percent = (right, n) => (n ? ((100 * right) / n).toFixed(2) : '-');
 
 async function main() {
   const byWriter = readDigits(args.digits, Number(args.count), args.writers);
-  checkPrerequisites();
-  const server = await startServer();
-  const browser = await launchBrowser();
+  const site = await openSite();
   const results = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1036 } });
-    await page.goto(server.url);
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 1036 } });
+    await page.goto(site.server.url);
     if ((await waitForLoad(page)) !== 'ready') throw new Error(`the page did not load: ${await page.textContent('#status')}`);
     const cdp = await page.context().newCDPSession(page);
     for (const [writer, digits] of byWriter) {
@@ -142,8 +139,7 @@ async function main() {
       console.log(`${writer.padEnd(28)} ${String(mine.length).padStart(5)} digits  ${percent(right, mine.length).padStart(6)} %`);
     }
   } finally {
-    await browser.close();
-    await server.stop();
+    await closeSite(site);
   }
 
   const groups = new Map();

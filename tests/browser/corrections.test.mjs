@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ROOT, SITE_DIR, STROKES, checkPrerequisites, drawMouseStroke, launchBrowser, startServer, waitForLoad,
+  ROOT, SITE_DIR, STROKES, checkPrerequisites, closeSite, drawMouseStroke, openSite, waitForLoad,
 } from './harness.mjs';
 
 const TRAINER = path.resolve(process.env.NN_NATIVE_BUILD ?? path.join(ROOT, 'build/release'), 'trainer/trainer');
@@ -27,14 +27,9 @@ before(async () => {
   checkPrerequisites();
   assert.ok(existsSync(path.join(SITE_DIR, 'assets/replay.csv.gz')),
     `${SITE_DIR}/assets/replay.csv.gz missing: write it with scripts/replay_sample.sh`);
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeSite({ server, browser }));
 
 const guess = (page) => page.getAttribute('#prediction', 'data-digit');
 

@@ -43,21 +43,38 @@ export function checkPrerequisites() {
 }
 
 /**
- * A benchmark's frame: checks the prerequisites, serves the site, starts the browser,
- * prints which site and browser (and `setting`, how the runs are made), runs
- * body(browser, url) and stops the browser and the server, whatever happens.
+ * What a test file or a benchmark starts with: the prerequisites checked, the site
+ * served and Chromium started. {server, browser}; closeSite stops them.
  */
-export async function benchInBrowser(setting, body) {
+export async function openSite() {
   checkPrerequisites();
   const server = await startServer();
-  const browser = await launchBrowser();
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/** Stops what openSite started (either may be missing, if it failed). */
+export async function closeSite({ server, browser }) {
+  await browser?.close();
+  await server?.stop();
+}
+
+/**
+ * A benchmark's frame: openSite, prints which site and browser (and `setting`, how the
+ * runs are made), runs body(browser, url) and closes the site, whatever happens.
+ */
+export async function benchInBrowser(setting, body) {
+  const site = await openSite();
   try {
     console.log(`site: ${SITE_DIR}`);
-    console.log(`browser: Chromium ${browser.version()}, headless${setting}\n`);
-    return await body(browser, server.url);
+    console.log(`browser: Chromium ${site.browser.version()}, headless${setting}\n`);
+    return await body(site.browser, site.server.url);
   } finally {
-    await browser.close();
-    await server.stop();
+    await closeSite(site);
   }
 }
 

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { STROKES, checkPrerequisites, drawMouseStroke, launchBrowser, startServer, waitForLoad } from './harness.mjs';
+import { STROKES, closeSite, drawMouseStroke, openSite, waitForLoad } from './harness.mjs';
 
 // Phones, the one-column/two-column switch at 760 px and its neighbours, tablets, desktops.
 const WIDTHS = [320, 360, 390, 430, 480, 600, 700, 759, 760, 800, 900, 1024, 1280, 1440, 1920];
@@ -18,16 +18,8 @@ const SLACK = 2;
 let server;
 let browser;
 
-before(async () => {
-  checkPrerequisites();
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await openSite()));
+after(() => closeSite({ server, browser }));
 
 /** Every problem with the page's visible text as laid out now, as sentences. */
 function textProblems(page) {

@@ -11,8 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  PHONE, ROOT, STROKES, canvasToPage, checkPrerequisites, countInk, launchBrowser, startServer, touchDrag,
-  waitForLoad,
+  PHONE, ROOT, STROKES, canvasToPage, closeSite, countInk, openSite, touchDrag, waitForLoad,
 } from './harness.mjs';
 
 const SCREENSHOTS = path.resolve(ROOT, process.env.NN_SCREENSHOT_DIR ?? 'build/screenshots');
@@ -21,16 +20,10 @@ let server;
 let browser;
 
 before(async () => {
-  checkPrerequisites();
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => closeSite({ server, browser }));
 
 /** The 7's strokes, denser (a finger reports a sample every few pixels), in page pixels. */
 async function sevenPath(page) {

@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  CANVAS_SIZE, PHONE, SITE_MODEL, STROKES, canvasToPage, checkPrerequisites, countInk, drawMouseStroke,
-  launchBrowser, startServer, touchDrag, waitForLoad,
+  CANVAS_SIZE, PHONE, SITE_MODEL, STROKES, canvasToPage, closeSite, countInk, drawMouseStroke, openSite,
+  touchDrag, waitForLoad,
 } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1100, height: 800 } };
@@ -19,16 +19,8 @@ const MODEL_GLOB = `**/${SITE_MODEL}`;
 let server;
 let browser;
 
-before(async () => {
-  checkPrerequisites();
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await openSite()));
+after(() => closeSite({ server, browser }));
 
 /**
  * Opens the page in a fresh context and records console errors and page errors.
