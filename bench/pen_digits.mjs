@@ -12,7 +12,7 @@
 // most frequent confusions.
 //
 //   node bench/pen_digits.mjs --digits FILE [--site DIR] [--count N] [--writers REGEX]
-//        [--seed S] [--json FILE]
+//        [--seed S] [--held-out REGEX] [--json FILE]
 //
 //   --digits FILE     gzipped JSON list of {label, writer, strokes: [[[x, y], ...], ...]}
 //                     (default: $PEN_DIGITS)
@@ -20,6 +20,8 @@
 //   --count N         the first N digits of each writer (default: all)
 //   --writers REGEX   only writers whose name matches
 //   --seed S          sizes and positions (default 1)
+//   --held-out REGEX  writers kept apart when choosing anything (a model, a recipe): their
+//                     total is printed apart from the others', the figure to trust
 //   --json FILE       also write every digit's result as JSON
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '0' },
     writers: { type: 'string', default: '' },
     seed: { type: 'string', default: '1' },
+    'held-out': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -145,7 +148,9 @@ async function main() {
   const groups = new Map();
   for (const r of results) {
     const contributor = r.writer.split('/').slice(0, 2).join('/');
-    for (const key of [contributor, 'all']) {
+    const keys = [contributor, 'all'];
+    if (args['held-out']) keys.push(new RegExp(args['held-out']).test(r.writer) ? 'held-out writers' : 'chosen-on writers');
+    for (const key of keys) {
       const g = groups.get(key) ?? { n: 0, right: 0 };
       g.n += 1;
       g.right += r.guess === r.label ? 1 : 0;
