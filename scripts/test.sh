@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, as CI does: installs what is missing, gets MNIST,
 # builds, and runs ctest, which holds every suite (see tests/CMakeLists.txt):
-# unit, cli, scripts, wasm, browser, drawn and asan. One total at the end.
+# unit, cli, scripts, wasm, types, browser, drawn, onnx, fuzz and asan. One total at the end.
 # Real MNIST comes from MNIST_DIR, or data/mnist (downloaded if missing).
 #
 #   scripts/test.sh                 everything
