@@ -168,12 +168,16 @@ async function main() {
     ? time((i) => { sink += model.predict(Module.normalizeCanvas(canvas, CANVAS, CANVAS))[0]; }, Math.max(1, args.iterations >> 3))
     : null;
   const corrected = model.inputs() === PIXELS ? timeGuessAfterCorrections(site, model, args) : null;
-  // What an inside view of the network needs per update: every layer's outputs, and the
-  // input gradient of the guessed digit's score and of the runner-up's.
+  // What an inside view of the network needs per update (nn-train.js, the module the view
+  // loads): every layer's outputs, and the input gradient of the guessed digit's score and
+  // of the runner-up's.
+  const Full = await loadModule(args.module, "build the wasm preset or pass --module", "nn-train");
+  const full = new Full.Model(json, { activation: args.activation });
   const inside = time((i) => {
     const x = inputs[i % inputs.length];
-    sink += model.activations(x).length + model.inputGradient(x, 0)[0] + model.inputGradient(x, 1)[0];
+    sink += full.activations(x).length + full.inputGradient(x, 0)[0] + full.inputGradient(x, 1)[0];
   }, Math.max(1, args.iterations >> 2));
+  full.delete();
 
   const ms = (x) => x.toFixed(4);
   console.log(`module:          ${args.module} (started in ${startMs.toFixed(1)} ms)`);

@@ -2,8 +2,9 @@
 // parsing, normalisation, the forward pass, training and their checks are libnn's. The
 // bindings only move values between JS and C++.
 //
-// JS API (nn.d.ts), one meaning per call (fit and toJSON only in nn-train.js, built with
-// NN_WASM_TRAINING=1; nn.js, what the page loads first, leaves training out):
+// JS API (nn.d.ts), one meaning per call (fit, toJSON, activations and inputGradient only
+// in nn-train.js, built with NN_WASM_TRAINING=1; nn.js, what the page loads first, leaves
+// training and the inside view out, so that the first visit does not carry them):
 //   const nn = await createNNModule();
 //   const model = new nn.Model(bytesOrText, options?)  // the weights, parsed once;
 //                                        options: { activation: "re-lu" }
@@ -294,6 +295,7 @@ class Model {
     return to_float32_array(probs.data(), static_cast<std::size_t>(probs.size()));
   }
 
+#if NN_WASM_TRAINING
   // Every layer's outputs for one input, first layer first: the hidden layers'
   // activations, then the probabilities (predict's). An Array of Float32Arrays.
   val activations(const val& input) {
@@ -319,6 +321,7 @@ class Model {
     const Eigen::MatrixXf g = nn::input_gradient(net_, acts_, k);
     return to_float32_array(g.data(), static_cast<std::size_t>(g.size()));
   }
+#endif
 
   // Every weight and bias in the weights file's order (nn::parameters).
   val parameters() const {
@@ -403,11 +406,11 @@ EMSCRIPTEN_BINDINGS(nn_module) {
       .function("inputs", guarded<&Model::inputs>)
       .function("outputs", guarded<&Model::outputs>)
       .function("predict", guarded<&Model::predict>)
-      .function("activations", guarded<&Model::activations>)
-      .function("inputGradient", guarded<&Model::input_gradient>)
       .function("parameters", guarded<&Model::parameters>)
       .function("setParameters", guarded<&Model::set_parameters>)
 #if NN_WASM_TRAINING
+      .function("activations", guarded<&Model::activations>)
+      .function("inputGradient", guarded<&Model::input_gradient>)
       .function("fit", guarded<&fit_with_defaults>)
       .function("fit", guarded<&Model::fit>)
       .function("toJSON", guarded<&Model::to_json>)

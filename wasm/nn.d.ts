@@ -111,18 +111,18 @@ declare namespace createNNModule {
      */
     predict(input: Float32Array | Float64Array | number[]): Float32Array;
     /**
-     * What each layer makes of one input (as predict takes it), first layer first: the
+     * nn-train.js only. What each layer makes of one input (as predict takes it), first layer first: the
      * hidden layers' outputs (after their activation), then the probabilities, which are
      * predict's. E.g. lengths [500, 300, 100, 10] for 784-500-300-100-10.
      */
-    activations(input: Float32Array | Float64Array | number[]): Float32Array[];
+    activations?(input: Float32Array | Float64Array | number[]): Float32Array[];
     /**
-     * Why the network answers as it does: for one input (as predict takes it), the gradient
+     * nn-train.js only. Why the network answers as it does: for one input (as predict takes it), the gradient
      * of output `output`'s score (its logit, before the softmax) with respect to each input
      * value, inputs() numbers: positive where more ink raises that digit's score, negative
      * where it lowers it. `output` is a whole number from 0 to outputs() - 1, else it throws.
      */
-    inputGradient(input: Float32Array | Float64Array | number[], output: number): Float32Array;
+    inputGradient?(input: Float32Array | Float64Array | number[], output: number): Float32Array;
     /**
      * nn-train.js only. Trains the model on n samples with libnn's nn::fit: `inputs` holds
      * n x inputs() numbers in [0, 1], sample after sample (stored as bytes, round(x * 255),

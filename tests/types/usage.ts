@@ -57,13 +57,20 @@ function predicting(nn: createNNModule.NNModule, model: createNNModule.Model): n
   model.predict(Array.from(original));
   // @ts-expect-error predict returns a Float32Array, not an Array
   const asArray: number[] = model.predict(original);
-  const layers: Float32Array[] = model.activations(original);
-  const why: Float32Array = model.inputGradient(original, 7);
+  return sizes.length + inputs + outputs + p[0] + asArray.length + inside(model, original);
+}
+
+function inside(model: createNNModule.Model, input: Float32Array): number {
+  // @ts-expect-error the inside view is nn-train.js's only: checked first
+  model.activations(input);
+  if (!model.activations || !model.inputGradient) return 0;
+  const layers: Float32Array[] = model.activations(input);
+  const why: Float32Array = model.inputGradient(input, 7);
   // @ts-expect-error which digit's score: a number
-  model.inputGradient(original, "7");
+  model.inputGradient(input, "7");
   // @ts-expect-error the digit is not optional
-  model.inputGradient(original);
-  return sizes.length + inputs + outputs + p[0] + asArray.length + layers.length + why[0];
+  model.inputGradient(input);
+  return layers.length + why[0];
 }
 
 function parameters(model: createNNModule.Model): void {

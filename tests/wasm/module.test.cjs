@@ -418,7 +418,7 @@ describe("training in the module (libnn's nn::fit)", () => {
 });
 
 describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? false : `no MNIST files in ${MNIST_DIR} (set MNIST_DIR)` }, () => {
-  let tmp, weightsJson, images, labels, native, nativeNormalized, model;
+  let tmp, weightsJson, images, labels, native, nativeNormalized, model, full;
 
   // native_probs' rows for the first N test images: probabilities, or with --activations
   // or --gradient K what the option names (its JSON's one key).
@@ -450,9 +450,11 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     images = readImages(TEST_IMAGES, N);
     labels = readIdx(TEST_LABELS, 0x801).data.subarray(0, N);
     model = new Module.Model(weightsJson, { activation: "re-lu" });
+    full = new TrainModule.Model(weightsJson);  // nn-train.js: also the inside view
   });
   after(() => {
     if (model) model.delete();
+    if (full) full.delete();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -496,16 +498,21 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     assert.ok(worst <= TOLERANCE, `max difference ${worst}`);
   });
 
+  it("the inside view is nn-train.js's only: nn.js, the first load, leaves it out", () => {
+    assert.equal(model.activations, undefined);
+    assert.equal(model.inputGradient, undefined);
+  });
+
   it("activations(input): every layer's outputs match native within 1e-5, the last is predict's", () => {
     const native = nativeProbs("--activations");
     images.forEach((pixels, i) => {
       const x = toInput(pixels);
-      const layers = model.activations(x);
+      const layers = full.activations(x);
       assert.deepEqual(layers.map((l) => l.length), [64, 32, 10]);
       assert.ok(layers.every((l) => l instanceof Float32Array));
       layers.forEach((l, k) => assert.ok(maxAbsDiff(l, native[i][k]) <= TOLERANCE * Math.max(1, ...native[i][k]),
         `image ${i}, layer ${k}`));
-      assert.deepEqual(layers[2], model.predict(x));
+      assert.deepEqual(layers[2], model.predict(x));  // nn.js's own prediction
     });
   });
 
@@ -514,7 +521,7 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
       const native = nativeProbs("--gradient", String(digit));
       let worst = 0;
       images.forEach((pixels, i) => {
-        const g = model.inputGradient(toInput(pixels), digit);
+        const g = full.inputGradient(toInput(pixels), digit);
         assert.equal(g.length, 784);
         const scale = Math.max(...native[i].map(Math.abs));
         assert.ok(scale > 0, `image ${i}: a zero gradient tells nothing`);
@@ -528,10 +535,10 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
   it("inputGradient rejects an output that is not a digit of the model, and still answers after", () => {
     const x = toInput(images[0]);
     for (const [digit, shown] of [[10, "10"], [-1, "-1"], [2.5, "2.5"], [1e12, "1000000000000"], ["3", "a string"]]) {
-      assert.throws(() => model.inputGradient(x, digit),
+      assert.throws(() => full.inputGradient(x, digit),
         (e) => e instanceof Error && e.message === `expected the output as a whole number from 0 to 9, got ${shown}`);
     }
-    assert.throws(() => model.inputGradient(new Uint8Array(784), 1), /RGBA pixels go through normalizeCanvas/);
-    assert.equal(model.inputGradient(x, 1).length, 784);
+    assert.throws(() => full.inputGradient(new Uint8Array(784), 1), /RGBA pixels go through normalizeCanvas/);
+    assert.equal(full.inputGradient(x, 1).length, 784);
   });
 });
