@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "nn/data_io.hpp"
 #include "nn/error.hpp"
 #include "nn/fit.hpp"
+#include "nn/layer_list.hpp"
 #include "nn/model_io.hpp"
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
@@ -68,10 +70,25 @@ void check_writable_dir(const std::string& path) {
   }
 }
 
+// The network the flags describe: --network-structure's sizes, or --layers on the
+// training images (one channel, square: side x side).
+nn::Network make_network(const Options& o, int features) {
+  if (o.layers.empty()) return nn::Network(o.network_structure, o.activation);
+  const int side = static_cast<int>(std::lround(std::sqrt(features)));
+  if (side * side != features) {
+    throw nn::Error("--layers needs square images, the training data has " + std::to_string(features) + " pixels");
+  }
+  try {
+    return nn::network_from_layers({1, side, side}, o.layers, o.activation);
+  } catch (const nn::Error& e) {
+    throw nn::Error(std::string("--layers: ") + e.what());
+  }
+}
+
 int evaluate_only(const Options& o) {
   const nn::Network net = nn::load_model(o.evaluate_path, o.activation);
-  std::printf("loaded %s: %zu layers, %ld parameters\n", o.evaluate_path.c_str(), net.layers().size(),
-              net.parameter_count());
+  std::printf("loaded %s: %s, %zu layers, %ld parameters\n", o.evaluate_path.c_str(), nn::describe(net).c_str(),
+              net.layer_count(), net.parameter_count());
   for (const std::string& path : {o.validation_path, o.test_path}) {
     if (path.empty()) continue;
     print_report(stdout, path, nn::evaluate(net, load(path, o)));
@@ -83,8 +100,11 @@ int train(const Options& o, TrainingRecord* report, const std::string& report_pa
   const auto t_start = Clock::now();
   check_writable_dir(o.weight_path);
   check_writable_dir(report_path);
-  nn::Network net(o.network_structure, o.activation);
+  // The sizes are checked before the data is read; a layer list needs the images' side.
+  std::optional<nn::Network> sized;
+  if (o.layers.empty()) sized = make_network(o, 0);
   const nn::Dataset train_set = load_training(o);
+  nn::Network net = sized ? std::move(*sized) : make_network(o, train_set.features);
   nn::check_compatible(net, train_set);
   const nn::Dataset validation = load(o.validation_path, o);
   nn::check_compatible(net, validation);
@@ -96,7 +116,7 @@ int train(const Options& o, TrainingRecord* report, const std::string& report_pa
 
   nn::Rng rng(o.seed);
   nn::initialize(net, o.initialization, rng);
-  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n", nn::sizes_text(net.sizes()).c_str(),
+  std::printf("network %s: %ld parameters, %s, %s init; lr %g, batch %d, %d thread(s)\n", nn::describe(net).c_str(),
               net.parameter_count(), std::string(nn::activation_name(o.activation)).c_str(),
               std::string(nn::initialization_name(o.initialization)).c_str(),
               static_cast<double>(o.fit.sgd.learning_rate), o.fit.batch_size, nn::threads());

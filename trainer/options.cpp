@@ -31,8 +31,14 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("-t,--train-path", o.train_paths,
                  "Training data: CSV (label,pixels...) or IDX images file (.gz or raw); more than one are joined");
   app.add_option("-v,--validation-path", o.validation_path, "Validation data, reported every epoch and used for early stopping");
-  app.add_option("-n,--network-structure", o.network_structure, "Layer sizes, e.g. 784 500 300 100 10")
+  auto* structure = app.add_option("-n,--network-structure", o.network_structure, "Layer sizes, e.g. 784 500 300 100 10")
       ->expected(2, CLI::detail::expected_max_vector_size);
+  app.add_option("--layers", o.layers,
+                 "Layers of any kind instead of --network-structure, on square images: convKxF (K x K kernels, F "
+                 "filters, 'valid' padding), convKxF:same, pool2 (2 x 2 max-pooling), denseN; image layers first, "
+                 "e.g. conv5x16 pool2 conv5x32 pool2 dense128 dense10")
+      ->expected(1, CLI::detail::expected_max_vector_size)
+      ->excludes(structure);
   app.add_option("-l,--learning-rate", f.sgd.learning_rate, "Step size; gradients are summed over the batch")
       ->capture_default_str();
   app.add_option("-b,--batch-size", f.batch_size, "Samples per SGD step")->capture_default_str();
@@ -78,7 +84,9 @@ void finish_options(Options& o) {
   }
   if (o.train_paths.empty()) throw Error("--train-path is required (or --evaluate WEIGHTS for evaluation only)");
   if (o.validation_path.empty()) throw Error("--validation-path is required");
-  if (o.network_structure.empty()) throw Error("--network-structure is required, e.g. 784 500 300 100 10");
+  if (o.network_structure.empty() && o.layers.empty()) {
+    throw Error("--network-structure is required, e.g. 784 500 300 100 10 (or --layers, e.g. conv5x16 pool2 dense10)");
+  }
   o.fit.validate();
 }
 

@@ -32,6 +32,7 @@ struct Options {
   bool binarize = false;
   bool no_shuffle = false;
   std::size_t train_limit = 0;
+  std::vector<std::string> layers;  // --layers: a layer list (nn/layer_list.hpp) instead of --network-structure
   bool normalize = false;
   bool augment = false;
   float elastic_alpha = nn::AugmentOptions{}.elastic_alpha;  // libnn's default

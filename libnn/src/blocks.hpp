@@ -12,6 +12,10 @@ namespace nn::detail {
 // sparse first layer, whose product walks all the batch's nonzeros once per block.
 inline constexpr Eigen::Index kBlock = 64;
 inline constexpr Eigen::Index kSparseBlock = 256;
+// Samples per block for the image layers, which go sample by sample: 8 blocks in a
+// batch of 64. The backward pass sums each block's gradients apart, then the blocks in
+// order, so the sum does not depend on the number of threads either.
+inline constexpr Eigen::Index kImageBlock = 8;
 
 // Runs f(first, count) over rows [0, n) in blocks of `block` rows, handed out to the
 // threads of the enclosing parallel region as they come free: a thread the machine

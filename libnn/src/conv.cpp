@@ -2,11 +2,14 @@
 // kernels, which turn each sample's convolution into one matrix product (im2col).
 #include "conv.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "nn/error.hpp"
 
 namespace nn::conv {
+
+Conv2d geometry(const ImageLayer& layer) { return {layer.in, layer.filters, layer.kernel, layer.padding}; }
 
 Shape Conv2d::out() const {
   const int shrink = padding == Padding::Same ? 0 : kernel - 1;
@@ -142,78 +145,132 @@ void maxpool2_backward_reference(const Shape& in_shape, const std::vector<double
 
 namespace {
 
-// One sample's patches (OH OW x Q) from its column of x; zeros where the kernel hangs
-// over the image's edge.
+// One sample's patches (OH OW x Q) from its C H W values; zeros where the kernel hangs
+// over the image's edge. Column by column: each is contiguous (column-major).
 void im2col(const Conv2d& g, const float* sample, Eigen::MatrixXf& patches) {
   const Shape o = g.out();
-  patches.setZero(o.height * o.width, g.patch());
-  for_each_tap(g, [&](int p, int q, int from) { patches(p, q) = sample[from]; });
-}
-
-// The reverse: each patch entry's gradient added to the input pixel it was read from.
-void col2im(const Conv2d& g, const Eigen::MatrixXf& patch_grads, float* sample) {
-  for_each_tap(g, [&](int p, int q, int from) { sample[from] += patch_grads(p, q); });
-}
-
-}  // namespace
-
-void conv2d_forward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::VectorXf& b,
-                    const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y, ConvScratch& scratch) {
-  const Shape o = g.out();
-  const Eigen::Index plane = o.height * o.width;
-  y.resize(o.size(), x.cols());
-  for (Eigen::Index s = 0; s < x.cols(); ++s) {
-    im2col(g, x.col(s).data(), scratch.patches);
-    // Column f of this OH OW x F map is output channel f: the sample's C H W order.
-    Eigen::Map<Eigen::MatrixXf> out(y.col(s).data(), plane, g.filters);
-    out.noalias() = scratch.patches * w;
-    out.rowwise() += b.transpose();
-  }
-}
-
-void conv2d_backward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::Ref<const Eigen::MatrixXf>& x,
-                     const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dw, Eigen::VectorXf& db,
-                     Eigen::MatrixXf* dx, ConvScratch& scratch) {
-  const Eigen::Index plane = g.out().height * g.out().width;
-  dw.setZero(g.patch(), g.filters);
-  db.setZero(g.filters);
-  if (dx != nullptr) dx->setZero(g.in.size(), x.cols());
-  for (Eigen::Index s = 0; s < x.cols(); ++s) {
-    const Eigen::Map<const Eigen::MatrixXf> grad(dy.col(s).data(), plane, g.filters);
-    im2col(g, x.col(s).data(), scratch.patches);
-    dw.noalias() += scratch.patches.transpose() * grad;
-    db += grad.colwise().sum().transpose();
-    if (dx != nullptr) {
-      scratch.patch_grads.noalias() = grad * w.transpose();
-      col2im(g, scratch.patch_grads, dx->col(s).data());
-    }
-  }
-}
-
-void maxpool2_forward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y,
-                      Eigen::MatrixXi& argmax) {
-  const Shape o = pool_out(in);
-  y.resize(o.size(), x.cols());
-  argmax.resize(o.size(), x.cols());
-  for (Eigen::Index s = 0; s < x.cols(); ++s) {
-    const auto sample = x.col(s);
-    for (int c = 0; c < o.channels; ++c) {
-      for (int yy = 0; yy < o.height; ++yy) {
-        for (int xx = 0; xx < o.width; ++xx) {
-          const int r = (c * o.height + yy) * o.width + xx;
-          argmax(r, s) = window_max(in, c, yy, xx, [&](int k) { return sample(k); });
-          y(r, s) = sample(argmax(r, s));
+  patches.resize(o.height * o.width, g.patch());
+  for (int c = 0; c < g.in.channels; ++c) {
+    for (int i = 0; i < g.kernel; ++i) {
+      for (int j = 0; j < g.kernel; ++j) {
+        float* column = patches.col(weight_row(g, c, i, j)).data();
+        for (int y = 0; y < o.height; ++y) {
+          const int iy = y + i - g.pad();
+          float* row = column + y * o.width;
+          if (iy < 0 || iy >= g.in.height) {
+            std::fill(row, row + o.width, 0.0f);
+            continue;
+          }
+          const float* from = sample + (c * g.in.height + iy) * g.in.width;
+          for (int x = 0; x < o.width; ++x) {
+            const int ix = x + j - g.pad();
+            row[x] = ix >= 0 && ix < g.in.width ? from[ix] : 0.0f;
+          }
         }
       }
     }
   }
 }
 
-void maxpool2_backward(const Shape& in, const Eigen::MatrixXi& argmax, const Eigen::Ref<const Eigen::MatrixXf>& dy,
-                       Eigen::MatrixXf& dx) {
-  dx.setZero(in.size(), dy.cols());
-  for (Eigen::Index s = 0; s < dy.cols(); ++s) {
-    for (Eigen::Index r = 0; r < dy.rows(); ++r) dx(argmax(r, s), s) += dy(r, s);
+// The reverse: each patch entry's gradient added to the input pixel it was read from.
+void col2im(const Conv2d& g, const Eigen::MatrixXf& patch_grads, float* sample) {
+  const Shape o = g.out();
+  for (int c = 0; c < g.in.channels; ++c) {
+    for (int i = 0; i < g.kernel; ++i) {
+      for (int j = 0; j < g.kernel; ++j) {
+        const float* column = patch_grads.col(weight_row(g, c, i, j)).data();
+        for (int y = 0; y < o.height; ++y) {
+          const int iy = y + i - g.pad();
+          if (iy < 0 || iy >= g.in.height) continue;
+          const float* row = column + y * o.width;
+          float* to = sample + (c * g.in.height + iy) * g.in.width;
+          for (int x = 0; x < o.width; ++x) {
+            const int ix = x + j - g.pad();
+            if (ix >= 0 && ix < g.in.width) to[ix] += row[x];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void conv2d_forward_sample(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::VectorXf& b, const float* x,
+                           float* y, ConvScratch& scratch) {
+  const Shape o = g.out();
+  im2col(g, x, scratch.patches);
+  // Column f of this OH OW x F map is output channel f: the sample's C H W order.
+  Eigen::Map<Eigen::MatrixXf> out(y, o.height * o.width, g.filters);
+  out.noalias() = scratch.patches * w;
+  out.rowwise() += b.transpose();
+}
+
+void conv2d_backward_sample(const Conv2d& g, const Eigen::MatrixXf& w, const float* x, const float* dy,
+                            Eigen::MatrixXf& dw, Eigen::VectorXf& db, float* dx, ConvScratch& scratch) {
+  const Shape o = g.out();
+  const Eigen::Map<const Eigen::MatrixXf> grad(dy, o.height * o.width, g.filters);
+  im2col(g, x, scratch.patches);
+  dw.noalias() += scratch.patches.transpose() * grad;
+  db += grad.colwise().sum().transpose();
+  if (dx != nullptr) {
+    std::fill(dx, dx + g.in.size(), 0.0f);
+    scratch.patch_grads.noalias() = grad * w.transpose();
+    col2im(g, scratch.patch_grads, dx);
+  }
+}
+
+void maxpool2_forward_sample(const Shape& in, const float* x, float* y) {
+  const Shape o = pool_out(in);
+  for (int c = 0; c < o.channels; ++c) {
+    for (int yy = 0; yy < o.height; ++yy) {
+      for (int xx = 0; xx < o.width; ++xx) {
+        y[(c * o.height + yy) * o.width + xx] = x[window_max(in, c, yy, xx, [&](int k) { return x[k]; })];
+      }
+    }
+  }
+}
+
+void maxpool2_backward_sample(const Shape& in, const float* x, const float* dy, float* dx) {
+  const Shape o = pool_out(in);
+  std::fill(dx, dx + in.size(), 0.0f);
+  for (int c = 0; c < o.channels; ++c) {
+    for (int yy = 0; yy < o.height; ++yy) {
+      for (int xx = 0; xx < o.width; ++xx) {
+        dx[window_max(in, c, yy, xx, [&](int k) { return x[k]; })] += dy[(c * o.height + yy) * o.width + xx];
+      }
+    }
+  }
+}
+
+void conv2d_forward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::VectorXf& b,
+                    const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y, ConvScratch& scratch) {
+  y.resize(g.out().size(), x.cols());
+  for (Eigen::Index s = 0; s < x.cols(); ++s) conv2d_forward_sample(g, w, b, x.col(s).data(), y.col(s).data(), scratch);
+}
+
+void conv2d_backward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                     const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dw, Eigen::VectorXf& db,
+                     Eigen::MatrixXf* dx, ConvScratch& scratch) {
+  dw.setZero(g.patch(), g.filters);
+  db.setZero(g.filters);
+  if (dx != nullptr) dx->resize(g.in.size(), x.cols());
+  for (Eigen::Index s = 0; s < x.cols(); ++s) {
+    conv2d_backward_sample(g, w, x.col(s).data(), dy.col(s).data(), dw, db,
+                           dx != nullptr ? dx->col(s).data() : nullptr, scratch);
+  }
+}
+
+void maxpool2_forward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y) {
+  y.resize(pool_out(in).size(), x.cols());
+  for (Eigen::Index s = 0; s < x.cols(); ++s) maxpool2_forward_sample(in, x.col(s).data(), y.col(s).data());
+}
+
+void maxpool2_backward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                       const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dx) {
+  dx.resize(in.size(), x.cols());
+  for (Eigen::Index s = 0; s < x.cols(); ++s) {
+    maxpool2_backward_sample(in, x.col(s).data(), dy.col(s).data(), dx.col(s).data());
   }
 }
 

@@ -23,16 +23,12 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "nn/network.hpp"
+
 namespace nn::conv {
 
-struct Shape {
-  int channels = 1;
-  int height = 0;
-  int width = 0;
-  int size() const { return channels * height * width; }
-};
-
-enum class Padding { Valid, Same };
+using nn::Padding;
+using nn::Shape;
 
 struct Conv2d {
   Shape in;
@@ -44,6 +40,9 @@ struct Conv2d {
   Shape out() const;
   int patch() const { return in.channels * kernel * kernel; }  // Q
 };
+
+// A convolution layer's geometry.
+Conv2d geometry(const ImageLayer& layer);
 
 // Throws nn::Error unless the geometry makes sense (positive sizes, an odd kernel for
 // 'same', a kernel no larger than the image for 'valid').
@@ -64,7 +63,7 @@ void maxpool2_forward_reference(const Shape& in_shape, const std::vector<double>
 void maxpool2_backward_reference(const Shape& in_shape, const std::vector<double>& in,
                                  const std::vector<double>& dout, std::vector<double>& din);
 
-// --- fast: a batch, im2col and Eigen's products, float ------------------------------
+// --- fast: float, im2col and Eigen's products ----------------------------------------
 
 // Scratch of the fast convolution: one sample's patches, OH OW x Q (row p = output
 // position p, column q = the input it multiplies by weight row q).
@@ -73,22 +72,29 @@ struct ConvScratch {
   Eigen::MatrixXf patch_grads;
 };
 
-// x: C H W x B; y (resized): F OH OW x B. No activation: the caller applies it.
+// One sample. x: C H W floats; y: F OH OW floats. No activation: the caller applies it.
+void conv2d_forward_sample(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::VectorXf& b, const float* x,
+                           float* y, ConvScratch& scratch);
+// One sample. dy: F OH OW, the gradient of the loss at y. Adds the sample's gradients
+// to dw (Q x F) and db (F); writes dx (C H W) unless it is null (a first layer needs no
+// input gradient).
+void conv2d_backward_sample(const Conv2d& g, const Eigen::MatrixXf& w, const float* x, const float* dy,
+                            Eigen::MatrixXf& dw, Eigen::VectorXf& db, float* dx, ConvScratch& scratch);
+// One sample. x: C H W; y: C OH OW.
+void maxpool2_forward_sample(const Shape& in, const float* x, float* y);
+// One sample: dx (C H W) = dy routed to the input each output was taken from (found
+// again from x, as the forward pass chose it).
+void maxpool2_backward_sample(const Shape& in, const float* x, const float* dy, float* dx);
+
+// Batches (columns) of the same: x is C H W x B; outputs are resized.
 void conv2d_forward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::VectorXf& b,
                     const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y, ConvScratch& scratch);
-// dy: F OH OW x B, the gradient of the loss at y. Sets dw (Q x F) and db (F) to the
-// gradients summed over the batch; dx (resized to C H W x B) unless it is null (a
-// first layer needs no input gradient).
+// Sets dw and db to the gradients summed over the batch; dx unless null.
 void conv2d_backward(const Conv2d& g, const Eigen::MatrixXf& w, const Eigen::Ref<const Eigen::MatrixXf>& x,
                      const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dw, Eigen::VectorXf& db,
                      Eigen::MatrixXf* dx, ConvScratch& scratch);
-
-// x: C H W x B; y (resized): C OH OW x B; argmax (resized, same shape as y): the row of x
-// each output was taken from, for the backward pass.
-void maxpool2_forward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y,
-                      Eigen::MatrixXi& argmax);
-// dx (resized to C H W x B, zero where no output came from).
-void maxpool2_backward(const Shape& in, const Eigen::MatrixXi& argmax, const Eigen::Ref<const Eigen::MatrixXf>& dy,
-                       Eigen::MatrixXf& dx);
+void maxpool2_forward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::MatrixXf& y);
+void maxpool2_backward(const Shape& in, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                       const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::MatrixXf& dx);
 
 }  // namespace nn::conv

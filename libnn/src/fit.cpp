@@ -52,6 +52,9 @@ bool weights_finite(const Network& net) {
   for (const Layer& l : net.layers()) {
     if (!l.W.allFinite() || !l.b.allFinite()) return false;
   }
+  for (const ImageLayer& l : net.image_layers()) {
+    if (!l.W.allFinite() || !l.b.allFinite()) return false;
+  }
   return true;
 }
 
@@ -88,7 +91,8 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
   Eigen::MatrixXf augmented;
   std::vector<std::uint8_t> labels;
   std::vector<std::uint64_t> seeds;
-  // The hidden ReLU layers seen active this epoch (see the check after the loop).
+  // The hidden dense ReLU layers seen active this epoch (see the check after the loop).
+  const std::size_t m = net.image_layers().size();
   const bool relu = net.activation() == Activation::ReLU;
   std::vector<bool> alive(net.layers().size() - 1, !relu);
   double total = 0;
@@ -110,7 +114,7 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
                   "; try a smaller learning rate (now " + detail::g(sgd.learning_rate) + ")");
     }
     for (std::size_t k = 0; k < alive.size(); ++k) {
-      if (!alive[k]) alive[k] = any_positive(ws.acts[k + 1]);
+      if (!alive[k]) alive[k] = any_positive(ws.acts[m + k + 1]);
     }
     total += loss;
     if (on_batch) on_batch(b + 1, batches);
@@ -128,7 +132,7 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
   // this while the loss stays finite.)
   for (std::size_t k = 0; k < alive.size(); ++k) {
     if (!alive[k]) {
-      throw Error("training collapsed: every unit of hidden layer " + std::to_string(k + 1) +
+      throw Error("training collapsed: every unit of hidden layer " + std::to_string(m + k + 1) +
                   " output 0 for every sample of the epoch (dead ReLUs), so the network ignores its input; try a "
                   "smaller learning rate (now " + detail::g(sgd.learning_rate) + ")");
     }
@@ -184,7 +188,7 @@ FitResult fit(Network& net, const Dataset& train, const Dataset* validation, con
   // Finite weights whose outputs could overflow float (output_bounds.hpp): the check
   // every network read from a file or set_parameters() passes, so that fit() never
   // returns what a reader would refuse.
-  if (const std::string overflow = detail::output_overflow(net.layers(), net.activation()); !overflow.empty()) {
+  if (const std::string overflow = detail::output_overflow(net); !overflow.empty()) {
     throw Error("training diverged: " + overflow + "; try a smaller learning rate (now " +
                 detail::g(options.sgd.learning_rate) + ")");
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "image_layers.hpp"
 #include "nn/error.hpp"
 #include "layer_rows.hpp"
 #include "nn/softmax.hpp"
@@ -23,11 +24,17 @@ const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen:
     }
   }
   const auto& layers = net.layers();
-  acts.resize(layers.size() + 1);
+  const std::size_t m = net.image_layers().size();
+  acts.resize(m + layers.size() + 1);
   acts[0] = x;
+  if (m > 0) {
+    conv::ConvScratch scratch;
+    detail::size_image_acts(net, acts, x.cols());
+    detail::image_forward(net, acts, 0, x.cols(), scratch);
+  }
   for (std::size_t k = 0; k < layers.size(); ++k) {
-    acts[k + 1].resize(layers[k].W.rows(), x.cols());
-    detail::layer_rows(net, k, acts[k], acts[k + 1], 0, layers[k].W.rows());
+    acts[m + k + 1].resize(layers[k].W.rows(), x.cols());
+    detail::layer_rows(net, k, acts[m + k], acts[m + k + 1], 0, layers[k].W.rows());
   }
   softmax(acts.back());
   return acts.back();

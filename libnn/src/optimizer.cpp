@@ -20,11 +20,15 @@ void Sgd::validate() const {
 
 void Sgd::prepare(const Network& net) {
   const auto& layers = net.layers();
-  if (momentum == 0.0f || vW.size() == layers.size()) return;
+  if (momentum == 0.0f || (vW.size() == layers.size() && image_vW.size() == net.image_layers().size())) return;
   reset();
   for (const Layer& l : layers) {
     vW.push_back(Eigen::MatrixXf::Zero(l.W.rows(), l.W.cols()));
     vb.push_back(Eigen::VectorXf::Zero(l.b.size()));
+  }
+  for (const ImageLayer& l : net.image_layers()) {
+    image_vW.push_back(Eigen::MatrixXf::Zero(l.W.rows(), l.W.cols()));
+    image_vb.push_back(Eigen::VectorXf::Zero(l.b.size()));
   }
 }
 

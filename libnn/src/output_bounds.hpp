@@ -7,6 +7,10 @@
 // float sums; softmax then shares the mass among the infinite logits, see softmax.hpp,
 // so the result stays a distribution.)
 //
+// An image layer's bound is per channel: a convolution's output f is bounded by
+// sum over its weights |w| M_c of the channel each reads + |b_f|, a pooling keeps its
+// input's bounds. The flattened features take their channel's bound.
+//
 // Every network made from layers passes this check (the Network constructor: weights
 // JSON, compact files, set_parameters), and so does every epoch fit() trains.
 #pragma once
@@ -21,6 +25,6 @@ inline constexpr double kMaxOutputBound = 3.4028234663852886e38;  // FLT_MAX
 
 // Empty when every bound is within kMaxOutputBound; else what passes it: "W<k>: with
 // inputs in [0, 1], output j of layer k can reach <bound>, beyond the largest float (3.4e38)".
-std::string output_overflow(const std::vector<Layer>& layers, Activation activation);
+std::string output_overflow(const Network& net);
 
 }  // namespace nn::detail

@@ -23,6 +23,7 @@
 #include "nn/forward.hpp"
 #include "nn/network.hpp"
 #include "nn/optimizer.hpp"
+#include "image_layers.hpp"
 #include "sparse_batch.hpp"
 
 namespace nn {
@@ -30,8 +31,10 @@ namespace nn {
 // Scratch kept between steps, to avoid reallocating.
 struct StepWorkspace {
   Activations acts;                                      // the step's forward pass
-  std::vector<Eigen::MatrixXf> deltas;                   // per layer, dLoss/dZ (O x B)
+  std::vector<Eigen::MatrixXf> deltas;                   // per dense layer, dLoss/dZ (O x B)
   Eigen::SparseMatrix<float, Eigen::RowMajor> x_by_row;  // a sparse batch stored by pixel, for x^T
+  Eigen::MatrixXf feature_grad;                          // dLoss/d(flattened features) (features x B)
+  std::vector<detail::ImageGradients> image_grads;       // per block of samples (image_layers.hpp)
 };
 
 // One SGD step on (x, labels); returns the batch's summed cross-entropy (bits), measured

@@ -195,9 +195,8 @@ TEST(MaxPool, FastEqualsReferenceAndGradientsMatchFiniteDifferences) {
     const Eigen::MatrixXf xf = to_matrix(x, in.size());
     const Eigen::MatrixXf dyf = to_matrix(dy, out_shape.size());
     Eigen::MatrixXf y, dx;
-    Eigen::MatrixXi argmax;
-    nn::conv::maxpool2_forward(in, xf, y, argmax);
-    nn::conv::maxpool2_backward(in, argmax, dyf, dx);
+    nn::conv::maxpool2_forward(in, xf, y);
+    nn::conv::maxpool2_backward(in, xf, dyf, dx);
     for (int s = 0; s < kBatch; ++s) {
       Vec xs = column(xf, s);
       const Vec dys = column(dyf, s);

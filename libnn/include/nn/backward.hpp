@@ -15,8 +15,10 @@
 namespace nn {
 
 struct Gradients {
-  std::vector<Eigen::MatrixXf> dW;  // per layer, O x I
-  std::vector<Eigen::VectorXf> db;  // per layer, O
+  std::vector<Eigen::MatrixXf> dW;  // per dense layer, O x I
+  std::vector<Eigen::VectorXf> db;  // per dense layer, O
+  std::vector<Eigen::MatrixXf> image_dW;  // per image layer: a convolution's Q x F, empty for a pooling
+  std::vector<Eigen::VectorXf> image_db;  // per image layer: F, or empty
 };
 
 // Backpropagates softmax cross-entropy from a reference forward pass (acts) with the
@@ -26,7 +28,7 @@ void backward(const Network& net, const Activations& acts, std::span<const std::
 
 // Why the network answers as it does: the gradient of output `output`'s score (its logit,
 // the number softmax turns into that class's probability) with respect to the input, for
-// each sample of a reference forward pass (acts): I_0 x B. A positive value is a pixel
+// each sample of a reference forward pass (acts): inputs x B. A positive value is a pixel
 // whose ink raises that score, a negative one lowers it. Throws nn::Error unless
 // 0 <= output < net.outputs().
 Eigen::MatrixXf input_gradient(const Network& net, const Activations& acts, int output);

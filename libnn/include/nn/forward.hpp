@@ -16,8 +16,10 @@
 
 namespace nn {
 
-// Per-layer outputs of one forward pass: acts[0] = X (I x B), acts[k+1] = output of layer k.
-// The last one holds the probabilities (C x B). Kept between calls to avoid reallocating.
+// Per-layer outputs of one forward pass: acts[0] = X (I x B), acts[k+1] = output of layer k,
+// counting image layers first (network.hpp): with m image layers, dense layer k's
+// output is acts[m + k + 1]. The last one holds the probabilities (C x B). Kept between
+// calls to avoid reallocating.
 using Activations = std::vector<Eigen::MatrixXf>;
 
 // Reference forward pass over a dense batch X (inputs x B); fills acts, returns the probabilities.

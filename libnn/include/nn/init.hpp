@@ -3,6 +3,7 @@
 //   xavier:  W ~ U[-sqrt(6/(I+O)), +sqrt(6/(I+O))], b = 0   (Glorot & Bengio 2010)
 // The original's "xavier" put the square root in the wrong place (sqrt(6)/(I+O));
 // ours is Glorot's formula.
+// Convolutions take the same rule with I = C k k (inputs of one output) and O = F k k.
 #pragma once
 
 #include <string>

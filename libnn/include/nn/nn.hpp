@@ -1,6 +1,7 @@
 // libnn's whole public API in one include: `#include "nn/nn.hpp"`.
 //
 //   network.hpp      the network (layers, sizes, bounds), its parameters as one array
+//   layer_list.hpp   layer lists as text ("conv5x16 pool2 dense128 dense10")
 //   activation.hpp   hidden-layer activations     softmax.hpp  softmax and cross-entropy
 //   forward.hpp      forward pass, predict         backward.hpp the reference backward pass
 //   init.hpp         weight initialisation         random.hpp   the portable random source
@@ -31,6 +32,7 @@
 #include "nn/forward.hpp"
 #include "nn/image.hpp"
 #include "nn/init.hpp"
+#include "nn/layer_list.hpp"
 #include "nn/model_io.hpp"
 #include "nn/network.hpp"
 #include "nn/onnx_export.hpp"

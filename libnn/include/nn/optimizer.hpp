@@ -27,7 +27,8 @@ struct Sgd {
   float momentum = 0.0f;      // 0: plain SGD (the original); else v = m v - lr g, W += v
   float weight_decay = 0.0f;  // decoupled L2 on the weights (not biases): W *= 1 - lr * weight_decay
   // Fine-tuning: layers [0, frozen_layers) keep their weights, and the step neither
-  // computes their gradients nor back-propagates into them. Must be below the layer count.
+  // computes their gradients nor back-propagates into them. Layers count image layers
+  // first, then dense ones (Network::layer_count()); must be below the layer count.
   int frozen_layers = 0;
 
   // Throws nn::Error naming the setting and the value when one is out of range.
@@ -36,11 +37,14 @@ struct Sgd {
   // Sizes the state for this network (zero velocities), if momentum needs it and it is
   // not sized yet: the velocities carry over from batch to batch and epoch to epoch.
   void prepare(const Network& net);
-  void reset() { vW.clear(), vb.clear(); }
+  void reset() { vW.clear(), vb.clear(), image_vW.clear(), image_vb.clear(); }
 
-  // State: per layer, the velocities of W (O x I) and b (O); empty without momentum.
+  // State: per dense layer, the velocities of W (O x I) and b (O); per image layer, of
+  // its W and b (empty for a pooling); all empty without momentum.
   std::vector<Eigen::MatrixXf> vW;
   std::vector<Eigen::VectorXf> vb;
+  std::vector<Eigen::MatrixXf> image_vW;
+  std::vector<Eigen::VectorXf> image_vb;
 };
 
 }  // namespace nn
