@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
         break;
     }
     std::printf("wrote %s: %s, %s, %s, %ld parameters, %ju bytes\n", out.c_str(), what.c_str(),
-                nn::sizes_text(net.sizes()).c_str(), std::string(nn::activation_name(net.activation())).c_str(),
+                nn::describe(net).c_str(), std::string(nn::activation_name(net.activation())).c_str(),
                 net.parameter_count(), static_cast<std::uintmax_t>(std::filesystem::file_size(out)));
     return 0;
   } catch (const std::exception& e) {

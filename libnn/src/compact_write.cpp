@@ -130,6 +130,10 @@ void check_finite(const float* v, Eigen::Index n, const std::string& what) {
 }  // namespace
 
 std::string compact_bytes(const Network& net, Encoding encoding) {
+  if (!net.is_dense()) {
+    throw Error("refusing to write the model: the compact format holds fully connected networks only, this one is " +
+                describe(net) + " (write weights JSON instead)");
+  }
   const std::vector<int>& sizes = net.sizes();
   if (sizes.size() > detail::kMaxSizes) {
     throw Error("refusing to write the model: " + std::to_string(sizes.size()) + " layer sizes, the format holds " +

@@ -112,6 +112,9 @@ void add_activation(Proto& graph, Activation a, std::size_t k, const std::string
 }  // namespace
 
 std::string onnx_bytes(const Network& net) {
+  if (!net.is_dense()) {
+    throw Error("refusing to write ONNX: the export holds fully connected networks only, this one is " + describe(net));
+  }
   // GraphProto: node = 1, name = 2, initializer = 5, doc_string = 10, input = 11, output = 12.
   Proto graph;
   const auto& layers = net.layers();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nn/error.hpp"
+#include "nn/layer_list.hpp"
 #include "nn/weights_io.hpp"
 
 namespace nn {
@@ -51,6 +52,25 @@ void append_array(std::string& out, const std::string& key, const float* v, Eige
 std::string weights_to_json(const Network& net) {
   std::string out = "{";
   out.reserve(static_cast<std::size_t>(net.parameter_count()) * 12);
+  if (!net.is_dense()) {
+    // A convolutional network: its input shape and layer list, then each convolution's
+    // C<j> (ONNX's (F, C, k, k) row-major, which is W's memory) and c<j>.
+    const Shape in = net.input_shape();
+    out += "\"input\":[" + std::to_string(in.channels) + "," + std::to_string(in.height) + "," +
+           std::to_string(in.width) + "],\n\"layers\":[";
+    const std::vector<std::string> tokens = layer_list(net);
+    for (std::size_t i = 0; i < tokens.size(); ++i) out += (i ? ",\"" : "\"") + tokens[i] + '"';
+    out += "],\n";
+    std::size_t j = 0;
+    for (const ImageLayer& l : net.image_layers()) {
+      if (l.kind != ImageLayer::Kind::Conv) continue;
+      append_array(out, "C" + std::to_string(j), l.W.data(), l.W.size());
+      out += ",\n";
+      append_array(out, "c" + std::to_string(j), l.b.data(), l.b.size());
+      out += ",\n";
+      ++j;
+    }
+  }
   const auto& layers = net.layers();
   for (std::size_t k = 0; k < layers.size(); ++k) {
     if (k) out += ",\n";

@@ -18,6 +18,7 @@
 #include "file_read.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
+#include "nn/layer_list.hpp"
 #include "nn/weights_io.hpp"
 
 namespace nn {
@@ -25,11 +26,19 @@ namespace {
 
 using Arrays = std::map<std::string, std::vector<float>>;
 
+// What the file holds: its number arrays, and for a convolutional network its "input"
+// shape (kept among the arrays) and "layers" list.
+struct Contents {
+  Arrays arrays;
+  std::vector<std::string> layers;
+  bool has_layers = false;
+};
+
 class WeightsReader {
  public:
   WeightsReader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
-  Arrays read() {
+  Contents read() {
     if (looks_compact(text_)) {
       fail("this is a compact model (.nnm, first byte 0x89), expected weights JSON; nn::parse_model and "
            "nn::load_model read both");
@@ -49,7 +58,7 @@ class WeightsReader {
     }
     skip_space();
     if (!at_end()) syntax("the end of the text");
-    return std::move(arrays_);
+    return {std::move(arrays_), std::move(layers_), has_layers_};
   }
 
  private:
@@ -59,8 +68,12 @@ class WeightsReader {
     skip_space();
     expect(':', "':'");
     skip_space();
-    if (!valid_key(key)) fail("unexpected key '" + key + "' (expected W0, b0, W1, b1, ...)");
-    if (arrays_.count(key)) fail("key '" + key + "' appears twice");
+    if (!valid_key(key)) fail("unexpected key '" + key + "' (expected W0, b0, W1, b1, ..., or input, layers, C0, c0, ...)");
+    if (arrays_.count(key) || (key == "layers" && has_layers_)) fail("key '" + key + "' appears twice");
+    if (key == "layers") {
+      read_layers();
+      return;
+    }
     if (peek() != '[') fail(key + ": expected a flat array of numbers, got " + kind(false, "an array"));
     ++pos_;
     std::vector<float>& values = arrays_[key];
@@ -69,6 +82,30 @@ class WeightsReader {
     do {
       skip_space();
       read_number(key, values);
+      skip_space();
+    } while (eat(','));
+    expect(']', "',' or ']'");
+  }
+
+  // "layers": an array of tokens in double quotes, plain ASCII (layer_list.hpp).
+  void read_layers() {
+    has_layers_ = true;
+    if (peek() != '[') fail("layers: expected an array of layer names, got " + kind(false, "an array"));
+    ++pos_;
+    skip_space();
+    if (eat(']')) return;
+    do {
+      skip_space();
+      if (peek() != '"') fail("layers[" + std::to_string(layers_.size()) + "]: expected a layer name in double quotes, got " + kind(true, "a string"));
+      const std::size_t start = ++pos_;
+      while (!at_end() && peek() != '"') {
+        if (peek() == '\\' || static_cast<unsigned char>(peek()) < 0x20) {
+          fail("layers[" + std::to_string(layers_.size()) + "]: expected a layer name such as conv5x16, pool2 or dense10");
+        }
+        ++pos_;
+      }
+      if (at_end()) syntax("the closing '\"' of the layer name");
+      layers_.emplace_back(text_.substr(start, pos_++ - start));
       skip_space();
     } while (eat(','));
     expect(']', "',' or ']'");
@@ -133,7 +170,8 @@ class WeightsReader {
   }
 
   static bool valid_key(const std::string& k) {
-    if (k.size() < 2 || k.size() > 5 || (k[0] != 'W' && k[0] != 'b')) return false;
+    if (k == "input" || k == "layers") return true;
+    if (k.size() < 2 || k.size() > 5 || (k[0] != 'W' && k[0] != 'b' && k[0] != 'C' && k[0] != 'c')) return false;
     if (k.size() > 2 && k[1] == '0') return false;
     for (std::size_t i = 1; i < k.size(); ++i) {
       if (!is_digit(k[i])) return false;
@@ -176,10 +214,17 @@ class WeightsReader {
   const std::string& source_;
   std::size_t pos_ = 0;
   Arrays arrays_;
+  std::vector<std::string> layers_;
+  bool has_layers_ = false;
 };
 
 std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
   auto fail = [&](const std::string& what) { throw Error(source + ": " + what); };
+  for (const auto& [key, values] : arrays) {
+    if (key[0] == 'C' || key[0] == 'c' || key == "input") {
+      fail("unexpected key '" + key + "' in a fully connected network (a convolutional one also has \"layers\")");
+    }
+  }
   if (arrays.empty()) fail("no layers (expected keys W0, b0, W1, b1, ...)");
   std::vector<Layer> layers;
   const std::size_t count = arrays.size() / 2;
@@ -216,11 +261,82 @@ std::vector<Layer> to_layers(Arrays& arrays, const std::string& source) {
   return layers;
 }
 
+// A network with image layers: "input" and "layers" give its shape, then each array
+// must have the count that shape implies, and every array must be used.
+Network to_network(Contents& file, Activation activation, const std::string& source) {
+  auto fail = [&](const std::string& what) { throw Error(source + ": " + what); };
+  Arrays& arrays = file.arrays;
+  const auto input_it = arrays.find("input");
+  if (input_it == arrays.end()) fail("has \"layers\" but no \"input\" (expected its shape, e.g. \"input\": [1, 28, 28])");
+  const std::vector<float>& dims = input_it->second;
+  if (dims.size() != 3) fail("input: expected 3 numbers (channels, height, width), got " + std::to_string(dims.size()));
+  for (const float d : dims) {
+    if (d != std::floor(d) || d < 1 || d > static_cast<float>(kMaxLayerSize)) {
+      fail("input: expected whole numbers 1.." + std::to_string(kMaxLayerSize) + ", got " + std::to_string(d));
+    }
+  }
+  const Shape input{static_cast<int>(dims[0]), static_cast<int>(dims[1]), static_cast<int>(dims[2])};
+  Network shape = [&] {
+    try {
+      return network_from_layers(input, file.layers, activation);
+    } catch (const Error& e) {
+      throw Error(source + ": layers: " + e.what());
+    }
+  }();
+  std::size_t used = 1;  // "input"
+  const auto take = [&](const std::string& key, Eigen::Index count, const std::string& what) {
+    const auto it = arrays.find(key);
+    if (it == arrays.end()) fail("missing " + key + " (" + what + ")");
+    if (static_cast<Eigen::Index>(it->second.size()) != count) {
+      fail(key + " has " + std::to_string(it->second.size()) + " numbers, expected " + std::to_string(count) + " (" +
+           what + ")");
+    }
+    ++used;
+    return it->second.data();
+  };
+  std::vector<ImageLayer> image = shape.image_layers();
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < image.size(); ++i) {
+    ImageLayer& l = image[i];
+    if (l.kind != ImageLayer::Kind::Conv) continue;
+    const std::string what = "layer " + std::to_string(i + 1) + " '" + file.layers[i] + "'";
+    const std::string c = std::to_string(j++);
+    l.W = Eigen::Map<const Eigen::MatrixXf>(
+        take("C" + c, l.W.size(), what + ": " + std::to_string(l.filters) + " x " + std::to_string(l.patch()) + " weights"),
+        l.W.rows(), l.W.cols());
+    l.b = Eigen::Map<const Eigen::VectorXf>(take("c" + c, l.b.size(), what + ": one bias per filter"), l.b.size());
+  }
+  std::vector<Layer> layers = shape.layers();
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    Layer& l = layers[k];
+    const std::string what = "layer " + std::to_string(image.size() + k + 1) + " '" + file.layers[image.size() + k] + "'";
+    l.W = Eigen::Map<const Eigen::MatrixXf>(
+        take("W" + std::to_string(k), l.W.size(),
+             what + ": " + std::to_string(l.W.cols()) + " inputs x " + std::to_string(l.W.rows()) + " outputs"),
+        l.W.rows(), l.W.cols());
+    l.b = Eigen::Map<const Eigen::VectorXf>(take("b" + std::to_string(k), l.b.size(), what + ": one bias per output"),
+                                            l.b.size());
+  }
+  if (used != arrays.size()) {
+    for (const auto& [key, values] : arrays) {
+      const bool conv = key[0] == 'C' || key[0] == 'c';
+      const std::size_t index = key == "input" ? 0 : std::stoul(key.substr(1));
+      const std::size_t have = conv ? j : layers.size();
+      if (key != "input" && index >= have) {
+        fail("unexpected key '" + key + "': the layer list has " + std::to_string(have) +
+             (conv ? " convolutions" : " dense layers"));
+      }
+    }
+  }
+  return Network(shape.input_shape(), std::move(image), std::move(layers), activation, source);  // checked as every network is
+}
+
 }  // namespace
 
 Network parse_weights(std::string_view json, Activation activation, const std::string& source) {
-  Arrays arrays = WeightsReader(json, source).read();
-  return Network(to_layers(arrays, source), activation, source);  // checked as every network is
+  Contents file = WeightsReader(json, source).read();
+  if (file.has_layers) return to_network(file, activation, source);
+  return Network(to_layers(file.arrays, source), activation, source);  // checked as every network is
 }
 
 Network load_weights(const std::string& path, Activation activation) {
