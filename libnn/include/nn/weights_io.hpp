@@ -3,6 +3,12 @@
 // Every value is a flat array. W_k is row-major with shape (I, O): element (i, j)
 // is W_k[i * O + j]; b_k has O numbers. The activation is not stored in the file
 // (as in the original), so the reader is told which one to use.
+//
+// A network with image layers adds its shape and its convolutions (docs/formats.md):
+//   {"input": [C, H, W], "layers": ["conv5x8", "pool2", ..., "dense10"],
+//    "C0": [...], "c0": [...], ..., "W0": [...], "b0": [...], ...}
+// C_j is convolution j's weights as ONNX's (F, C, k, k) row-major array, c_j its F biases.
+// A fully connected network is always written in the original's format.
 #pragma once
 
 #include <string>
