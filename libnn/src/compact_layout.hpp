@@ -13,6 +13,12 @@ namespace nn::detail {
 
 inline constexpr std::size_t kCompactHeaderBytes = 12;  // magic, version, encoding, activation, n
 inline constexpr std::uint32_t kMaxSizes = 64;          // layer sizes in a file (63 layers)
+// Version 2 (any layer list): magic, version, encoding, activation, n, C, H, W, then 8
+// bytes per layer (kind u8, padding u8, kernel u16, size u32).
+inline constexpr std::size_t kLayersHeaderBytes = 24;
+inline constexpr std::size_t kLayerRecordBytes = 8;
+inline constexpr std::uint32_t kMaxLayers = 64;
+enum class LayerKind : std::uint8_t { Dense = 0, Conv = 1, Pool = 2 };
 // Layer sizes are bounded by nn::kMaxLayerSize (network.hpp), as every network's are.
 
 // The encodings' names, by code (byte 6 of the file).
@@ -37,6 +43,9 @@ inline std::uint64_t scale_block(Encoding encoding) { return encoding == Encodin
 inline std::uint64_t scale_blocks(Encoding encoding, std::uint64_t inputs) {
   return block_scales(encoding) ? (inputs + scale_block(encoding) - 1) / scale_block(encoding) : 1;
 }
+
+// Bytes of one layer's parameters: I inputs, O outputs (a convolution: Q = C k k and F).
+std::uint64_t layer_bytes(Encoding encoding, std::uint64_t in, std::uint64_t out);
 
 // Bytes of the whole file for these sizes, checksum included (no overflow: sizes are at most kMaxLayerSize).
 std::uint64_t compact_file_bytes(Encoding encoding, const std::vector<int>& sizes);

@@ -14,8 +14,10 @@
 
 #include "activation_table.hpp"
 #include "compact_layout.hpp"
+#include "conv.hpp"
 #include "nn/compact_model.hpp"
 #include "nn/error.hpp"
+#include "nn/layer_list.hpp"
 
 namespace nn {
 namespace {
@@ -52,12 +54,14 @@ class CompactReader {
       fail("file ends early: a compact model's header takes " + std::to_string(kCompactHeaderBytes) +
            " bytes, the file has " + std::to_string(b_.size()));
     }
-    if (const auto version = u16(4); version != kCompactVersion) {
-      fail_at(4, "unsupported version " + std::to_string(version) + " (this reader reads version " +
-                     std::to_string(kCompactVersion) + ")");
+    const auto version = u16(4);
+    if (version != kCompactVersion && version != kCompactLayersVersion) {
+      fail_at(4, "unsupported version " + std::to_string(version) + " (this reader reads versions " +
+                     std::to_string(kCompactVersion) + " and " + std::to_string(kCompactLayersVersion) + ")");
     }
     const Encoding encoding = read_code(kEncodings, 6, "encoding");
     const Activation activation = read_code(kActivations, 7, "activation");
+    if (version == kCompactLayersVersion) return read_layer_list(encoding, activation);
     const std::vector<int> sizes = read_sizes();
     check_length(encoding, sizes);
     check_checksum();
@@ -118,9 +122,12 @@ class CompactReader {
 
   // The whole file's length follows from the header: compare before allocating anything.
   void check_length(Encoding encoding, const std::vector<int>& sizes) const {
-    const std::uint64_t expected = detail::compact_file_bytes(encoding, sizes);
-    const std::string what = "the header (" + sizes_text(sizes) + ", " + std::string(encoding_name(encoding)) +
-                             ") needs " + std::to_string(expected) + " bytes";
+    check_total_length(detail::compact_file_bytes(encoding, sizes),
+                       sizes_text(sizes) + ", " + std::string(encoding_name(encoding)));
+  }
+
+  void check_total_length(std::uint64_t expected, const std::string& header) const {
+    const std::string what = "the header (" + header + ") needs " + std::to_string(expected) + " bytes";
     if (b_.size() < expected) {
       fail("file ends early: " + what + ", the file has " + std::to_string(b_.size()));
     }
@@ -145,26 +152,169 @@ class CompactReader {
     std::size_t at = kCompactHeaderBytes + 4 * sizes.size();
     std::vector<Layer> layers;
     for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
-      const Eigen::Index in = sizes[k], out = sizes[k + 1];
-      Layer layer{Eigen::MatrixXf(out, in), Eigen::VectorXf(out)};
-      const std::string name = "layer " + std::to_string(k);
-      for (Eigen::Index j = 0; j < out; ++j, at += 4) layer.b(j) = finite(at, f32(at), name + " bias", j);
-      std::vector<float> scales;
-      if (encoding == Encoding::Int8 || encoding == Encoding::Int4 || detail::block_scales(encoding)) {
-        const bool half = detail::block_scales(encoding);
-        scales.resize(static_cast<std::size_t>(out * detail::scale_blocks(encoding, in)));
-        for (std::size_t j = 0; j < scales.size(); ++j, at += half ? 2 : 4) {
-          scales[j] = half ? detail::half_to_float(u16(at)) : f32(at);
-          if (!std::isfinite(scales[j]) || scales[j] < 0) {
-            fail_at(at, name + " scale " + std::to_string(j) + " is " + std::to_string(scales[j]) +
-                            " (expected a finite number >= 0)");
-          }
-        }
-      }
-      at = read_weights(encoding, at, name, scales, layer.W);
-      layers.push_back(std::move(layer));
+      layers.push_back(read_matrix(encoding, at, sizes[k], sizes[k + 1], "layer " + std::to_string(k)));
     }
     return layers;
+  }
+
+  // One layer's biases, scales and weights from byte `at` (moved past them): W is O x I.
+  Layer read_matrix(Encoding encoding, std::size_t& at, Eigen::Index in, Eigen::Index out, const std::string& name) {
+    Layer layer{Eigen::MatrixXf(out, in), Eigen::VectorXf(out)};
+    for (Eigen::Index j = 0; j < out; ++j, at += 4) layer.b(j) = finite(at, f32(at), name + " bias", j);
+    std::vector<float> scales;
+    if (encoding == Encoding::Int8 || encoding == Encoding::Int4 || detail::block_scales(encoding)) {
+      const bool half = detail::block_scales(encoding);
+      scales.resize(static_cast<std::size_t>(out * static_cast<Eigen::Index>(detail::scale_blocks(encoding, in))));
+      for (std::size_t j = 0; j < scales.size(); ++j, at += half ? 2 : 4) {
+        scales[j] = half ? detail::half_to_float(u16(at)) : f32(at);
+        if (!std::isfinite(scales[j]) || scales[j] < 0) {
+          fail_at(at, name + " scale " + std::to_string(j) + " is " + std::to_string(scales[j]) +
+                          " (expected a finite number >= 0)");
+        }
+      }
+    }
+    at = read_weights(encoding, at, name, scales, layer.W);
+    return layer;
+  }
+
+  // --- version 2: any layer list ------------------------------------------------------
+
+  // A layer as its record says, before any parameter is read.
+  struct Planned {
+    detail::LayerKind kind;
+    Shape in;
+    int size = 0, kernel = 0;
+    Padding padding = Padding::Valid;
+    std::uint64_t inputs = 0, outputs = 0;  // its parameters' matrix: I (or Q) x O (or F)
+  };
+
+  std::uint32_t dimension(std::size_t at, const char* what) const {
+    const std::uint32_t v = u32(at);
+    if (v < 1 || v > static_cast<std::uint32_t>(kMaxLayerSize)) {
+      fail_at(at, std::string("input ") + what + " is " + std::to_string(v) + " (expected 1.." +
+                      std::to_string(kMaxLayerSize) + ")");
+    }
+    return v;
+  }
+
+  static std::int64_t volume(Shape s) { return std::int64_t{s.channels} * s.height * s.width; }
+
+  Network read_layer_list(Encoding encoding, Activation activation) {
+    if (b_.size() < detail::kLayersHeaderBytes) {
+      fail("file ends early: a version 2 compact model's header takes " + std::to_string(detail::kLayersHeaderBytes) +
+           " bytes, the file has " + std::to_string(b_.size()));
+    }
+    const std::uint32_t n = u32(8);
+    if (n < 1 || n > detail::kMaxLayers) {
+      fail_at(8, "expected 1.." + std::to_string(detail::kMaxLayers) + " layers, got " + std::to_string(n));
+    }
+    const Shape input{static_cast<int>(dimension(12, "channels")), static_cast<int>(dimension(16, "height")),
+                      static_cast<int>(dimension(20, "width"))};
+    if (volume(input) > kMaxParameters) fail_at(12, "the input " + shape_text(input) + " is larger than the limit");
+    const std::size_t records_end = detail::kLayersHeaderBytes + detail::kLayerRecordBytes * n;
+    if (b_.size() < records_end) {
+      fail("file ends early: the header's " + std::to_string(n) + " layers take bytes " +
+           std::to_string(detail::kLayersHeaderBytes) + ".." + std::to_string(records_end) + ", the file has " +
+           std::to_string(b_.size()) + " bytes");
+    }
+    // Every record checked, and the file's length, before anything is allocated.
+    std::vector<Planned> plan;
+    std::string text = shape_text(input);
+    Shape shape = input;
+    std::int64_t parameters = 0;
+    std::uint64_t expected = records_end + 4;  // the checksum
+    for (std::size_t i = 0; i < n; ++i) {
+      plan.push_back(plan_layer(i, shape, plan.empty() ? nullptr : &plan.back(), parameters, text));
+      expected += plan.back().outputs ? detail::layer_bytes(encoding, plan.back().inputs, plan.back().outputs) : 0;
+    }
+    if (plan.back().kind != detail::LayerKind::Dense) {
+      fail_at(detail::kLayersHeaderBytes + detail::kLayerRecordBytes * (n - 1),
+              "layer " + std::to_string(n) + ": the last layer must be dense (the classes)");
+    }
+    check_total_length(expected, text + ", " + std::string(encoding_name(encoding)));
+    check_checksum();
+    std::size_t at = records_end;
+    std::vector<ImageLayer> image;
+    std::vector<Layer> dense;
+    std::size_t convs = 0;
+    for (const Planned& p : plan) {
+      const auto in = static_cast<Eigen::Index>(p.inputs), out = static_cast<Eigen::Index>(p.outputs);
+      if (p.kind == detail::LayerKind::Pool) {
+        image.push_back(ImageLayer::pool(p.in));
+      } else if (p.kind == detail::LayerKind::Conv) {
+        const Layer m = read_matrix(encoding, at, in, out, "convolution " + std::to_string(convs++));
+        image.push_back(ImageLayer::conv(p.in, p.size, p.kernel, p.padding));
+        image.back().W = m.W.transpose();  // the file's F x Q -> Q x F (ONNX's (F, C, k, k) memory)
+        image.back().b = m.b;
+      } else {
+        dense.push_back(read_matrix(encoding, at, in, out, "layer " + std::to_string(dense.size())));
+      }
+    }
+    return Network(input, std::move(image), std::move(dense), activation, source_);  // checked as every network is
+  }
+
+  // Record i (its kind, padding, kernel and size), checked against the shape so far.
+  Planned plan_layer(std::size_t i, Shape& shape, const Planned* previous, std::int64_t& parameters,
+                     std::string& text) const {
+    const std::size_t at = detail::kLayersHeaderBytes + detail::kLayerRecordBytes * i;
+    const std::string name = "layer " + std::to_string(i + 1);
+    const unsigned kind = u8(at), padding = u8(at + 1), kernel = u16(at + 2);
+    const std::uint32_t size = u32(at + 4);
+    const bool after_dense = previous && previous->kind == detail::LayerKind::Dense;
+    Planned p{detail::LayerKind::Dense, shape};
+    std::string token;
+    if (kind > 2) fail_at(at, name + ": unknown layer kind " + std::to_string(kind) + " (expected 0 dense, 1 conv, 2 pool)");
+    p.kind = static_cast<detail::LayerKind>(kind);
+    if (p.kind != detail::LayerKind::Conv && (padding || kernel)) {
+      fail_at(at + 1, name + ": padding " + std::to_string(padding) + " and kernel " + std::to_string(kernel) +
+                          " (expected 0 and 0 for a dense or pooling layer)");
+    }
+    if (p.kind != detail::LayerKind::Dense && after_dense) {
+      fail_at(at, name + ": an image layer after a dense layer (convolutions and pooling come first)");
+    }
+    if (p.kind == detail::LayerKind::Pool) {
+      if (size) fail_at(at + 4, name + ": size " + std::to_string(size) + " (expected 0 for pooling)");
+      token = "pool2";
+    } else if (size < 1 || size > static_cast<std::uint32_t>(kMaxLayerSize)) {
+      fail_at(at + 4, name + ": size " + std::to_string(size) + " (expected 1.." + std::to_string(kMaxLayerSize) + ")");
+    }
+    p.size = static_cast<int>(size);
+    if (p.kind == detail::LayerKind::Conv) {
+      if (padding > 1) fail_at(at + 1, name + ": unknown padding " + std::to_string(padding) + " (expected 0 valid, 1 same)");
+      p.kernel = static_cast<int>(kernel);
+      p.padding = padding ? Padding::Same : Padding::Valid;
+      token = "conv" + std::to_string(kernel) + "x" + std::to_string(size) + (padding ? ":same" : "");
+      const conv::Conv2d g{shape, p.size, p.kernel, p.padding};
+      try {
+        conv::check(g);
+      } catch (const Error& e) {
+        fail_at(at, name + " '" + token + "': " + e.what());
+      }
+      p.inputs = static_cast<std::uint64_t>(shape.channels) * kernel * kernel;
+      p.outputs = size;
+      shape = g.out();
+    } else if (p.kind == detail::LayerKind::Pool) {
+      try {
+        shape = conv::pool_out(shape);
+      } catch (const Error& e) {
+        fail_at(at, name + " 'pool2': " + e.what());
+      }
+    } else {
+      token = "dense" + std::to_string(size);
+      const std::int64_t in = after_dense ? static_cast<std::int64_t>(previous->outputs) : volume(shape);
+      if (in > kMaxLayerSize) {
+        fail_at(at, name + " '" + token + "': " + std::to_string(in) + " inputs, more than the limit of " +
+                        std::to_string(kMaxLayerSize));
+      }
+      p.inputs = static_cast<std::uint64_t>(in);
+      p.outputs = size;
+    }
+    parameters += static_cast<std::int64_t>(p.inputs * p.outputs + p.outputs);
+    if (parameters > kMaxParameters || volume(shape) > kMaxParameters) {
+      fail_at(at, name + " '" + token + "': the network is larger than the limit");
+    }
+    text += " " + token;
+    return p;
   }
 
   // W (O x I, column-major) is filled in memory order, which is the file's order i O + j.
@@ -261,20 +411,24 @@ std::uint32_t crc32(std::string_view bytes) {
   return c ^ 0xFFFFFFFFu;
 }
 
+std::uint64_t layer_bytes(Encoding encoding, std::uint64_t in, std::uint64_t out) {
+  const std::uint64_t n = in * out;  // <= 2^32 for dense sizes, <= 2^28 for a convolution
+  std::uint64_t total = 4 * out;     // biases
+  switch (encoding) {
+    case Encoding::Float32: total += 4 * n; break;
+    case Encoding::Float16: total += 2 * n; break;
+    case Encoding::Int8: total += 4 * out + n; break;
+    case Encoding::Int4: total += 4 * out + (n + 1) / 2; break;
+    case Encoding::Int4Block32:
+    case Encoding::Int4Block64: total += 2 * out * scale_blocks(encoding, in) + (n + 1) / 2; break;
+  }
+  return total;
+}
+
 std::uint64_t compact_file_bytes(Encoding encoding, const std::vector<int>& sizes) {
   std::uint64_t total = kCompactHeaderBytes + 4 * sizes.size() + 4;  // header, sizes, checksum
   for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
-    const auto in = static_cast<std::uint64_t>(sizes[k]), out = static_cast<std::uint64_t>(sizes[k + 1]);
-    const std::uint64_t n = in * out;  // <= 2^32: sizes are at most kMaxLayerSize = 2^16
-    total += 4 * out;                  // biases
-    switch (encoding) {
-      case Encoding::Float32: total += 4 * n; break;
-      case Encoding::Float16: total += 2 * n; break;
-      case Encoding::Int8: total += 4 * out + n; break;
-      case Encoding::Int4: total += 4 * out + (n + 1) / 2; break;
-      case Encoding::Int4Block32:
-      case Encoding::Int4Block64: total += 2 * out * scale_blocks(encoding, in) + (n + 1) / 2; break;
-    }
+    total += layer_bytes(encoding, static_cast<std::uint64_t>(sizes[k]), static_cast<std::uint64_t>(sizes[k + 1]));
   }
   return total;
 }

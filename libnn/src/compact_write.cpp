@@ -129,11 +129,79 @@ void check_finite(const float* v, Eigen::Index n, const std::string& what) {
 
 }  // namespace
 
-std::string compact_bytes(const Network& net, Encoding encoding) {
-  if (!net.is_dense()) {
-    throw Error("refusing to write the model: the compact format holds fully connected networks only, this one is " +
-                describe(net) + " (write weights JSON instead)");
+namespace {
+
+// One layer's parameters: W (O x I, column-major: the file's order i O + j) and b (O).
+void put_layer(std::string& out, const Eigen::MatrixXf& W, const Eigen::VectorXf& b, Encoding encoding,
+               const std::string& wk, const std::string& bk) {
+  check_finite(W.data(), W.size(), wk);
+  check_finite(b.data(), b.size(), bk);
+  for (Eigen::Index j = 0; j < b.size(); ++j) put_f32(out, b(j));
+  const float* w = W.data();
+  switch (encoding) {
+    case Encoding::Float32:
+      for (Eigen::Index n = 0; n < W.size(); ++n) put_f32(out, w[n]);
+      break;
+    case Encoding::Float16:
+      for (Eigen::Index n = 0; n < W.size(); ++n) put_u16(out, float_to_half(w[n], wk + "[" + std::to_string(n) + "]"));
+      break;
+    case Encoding::Int8:
+    case Encoding::Int4:
+    case Encoding::Int4Block32:
+    case Encoding::Int4Block64: put_quantised(out, W, encoding, wk); break;
   }
+}
+
+// Version 2: the input's shape, one 8-byte record per layer, then the parameters of each
+// convolution (as a dense layer of Q = C k k inputs and F outputs: W^T) and dense layer.
+std::string layers_bytes(const Network& net, Encoding encoding) {
+  const std::size_t n = net.layer_count();
+  if (n > detail::kMaxLayers) {
+    throw Error("refusing to write the model: " + std::to_string(n) + " layers, the format holds " +
+                std::to_string(detail::kMaxLayers) + " at most");
+  }
+  std::string out(kCompactMagic, sizeof kCompactMagic);
+  put_u16(out, kCompactLayersVersion);
+  put_u8(out, static_cast<unsigned>(encoding));
+  put_u8(out, detail::code_of(detail::kActivations, net.activation()));
+  put_u32(out, static_cast<std::uint32_t>(n));
+  const Shape in = net.input_shape();
+  for (int d : {in.channels, in.height, in.width}) put_u32(out, static_cast<std::uint32_t>(d));
+  for (const ImageLayer& l : net.image_layers()) {
+    const bool conv = l.kind == ImageLayer::Kind::Conv;
+    put_u8(out, static_cast<unsigned>(conv ? detail::LayerKind::Conv : detail::LayerKind::Pool));
+    put_u8(out, conv && l.padding == Padding::Same ? 1u : 0u);
+    put_u16(out, conv ? static_cast<unsigned>(l.kernel) : 0u);
+    put_u32(out, conv ? static_cast<std::uint32_t>(l.filters) : 0u);
+  }
+  for (const Layer& l : net.layers()) {
+    put_u8(out, static_cast<unsigned>(detail::LayerKind::Dense));
+    put_u8(out, 0);
+    put_u16(out, 0);
+    put_u32(out, static_cast<std::uint32_t>(l.W.rows()));
+  }
+  std::size_t j = 0;
+  for (const ImageLayer& l : net.image_layers()) {
+    if (l.kind != ImageLayer::Kind::Conv) continue;
+    const Eigen::MatrixXf w = l.W.transpose();  // F x Q: element (q, f) at q F + f
+    put_layer(out, w, l.b, encoding, "C" + std::to_string(j), "c" + std::to_string(j));
+    ++j;
+  }
+  for (std::size_t k = 0; k < net.layers().size(); ++k) {
+    const Layer& l = net.layers()[k];
+    put_layer(out, l.W, l.b, encoding, "W" + std::to_string(k), "b" + std::to_string(k));
+  }
+  put_u32(out, detail::crc32(out));
+  return out;
+}
+
+}  // namespace
+
+// A fully connected network is written as version 1, byte for byte as before (the
+// page's model and every existing file stay as they are, and older readers read them);
+// a network with image layers as version 2.
+std::string compact_bytes(const Network& net, Encoding encoding) {
+  if (!net.is_dense()) return layers_bytes(net, encoding);
   const std::vector<int>& sizes = net.sizes();
   if (sizes.size() > detail::kMaxSizes) {
     throw Error("refusing to write the model: " + std::to_string(sizes.size()) + " layer sizes, the format holds " +
@@ -147,26 +215,8 @@ std::string compact_bytes(const Network& net, Encoding encoding) {
   put_u32(out, static_cast<std::uint32_t>(sizes.size()));
   for (int s : sizes) put_u32(out, static_cast<std::uint32_t>(s));
   for (std::size_t k = 0; k < net.layers().size(); ++k) {
-    const Layer& layer = net.layers()[k];
-    const std::string wk = "W" + std::to_string(k), bk = "b" + std::to_string(k);
-    check_finite(layer.W.data(), layer.W.size(), wk);
-    check_finite(layer.b.data(), layer.b.size(), bk);
-    for (Eigen::Index j = 0; j < layer.b.size(); ++j) put_f32(out, layer.b(j));
-    const float* w = layer.W.data();  // column-major O x I: the file's order i O + j
-    switch (encoding) {
-      case Encoding::Float32:
-        for (Eigen::Index n = 0; n < layer.W.size(); ++n) put_f32(out, w[n]);
-        break;
-      case Encoding::Float16:
-        for (Eigen::Index n = 0; n < layer.W.size(); ++n) {
-          put_u16(out, float_to_half(w[n], wk + "[" + std::to_string(n) + "]"));
-        }
-        break;
-      case Encoding::Int8:
-      case Encoding::Int4:
-      case Encoding::Int4Block32:
-      case Encoding::Int4Block64: put_quantised(out, layer.W, encoding, wk); break;
-    }
+    const Layer& l = net.layers()[k];
+    put_layer(out, l.W, l.b, encoding, "W" + std::to_string(k), "b" + std::to_string(k));
   }
   put_u32(out, detail::crc32(out));
   return out;

@@ -241,7 +241,7 @@ TEST_F(CompactRejects, HeaderFields) {
     b[at] = v;
     return with_checksum(b);
   };
-  EXPECT_EQ(parse_error(with(4, 2)), "m.nnm: byte 4: unsupported version 2 (this reader reads version 1)");
+  EXPECT_EQ(parse_error(with(4, 3)), "m.nnm: byte 4: unsupported version 3 (this reader reads versions 1 and 2)");
   EXPECT_EQ(parse_error(with(6, 6)),
             "m.nnm: byte 6: unknown encoding 6 (expected 0 float32, 1 float16, 2 int8, 3 int4, 4 int4-b32 or 5 "
             "int4-b64)");

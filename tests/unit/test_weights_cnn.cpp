@@ -4,9 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "compact_layout.hpp"  // internal (libnn/src): the checksum
 #include "nn/compact_model.hpp"
 #include "nn/forward.hpp"
 #include "nn/layer_list.hpp"
@@ -55,11 +58,76 @@ TEST(WeightsCnn, ConvolutionWeightsAreOnnxOrder) {
   EXPECT_THAT(json, ::testing::Not(HasSubstr("\"C1\"")));
 }
 
-TEST(WeightsCnn, WritersWithoutImageLayersRefuseClearly) {
+TEST(WeightsCnn, OnnxRefusesImageLayersClearly) {
   const nn::Network net = small_cnn();
-  EXPECT_THAT(nn::test::error_of([&] { nn::compact_bytes(net, nn::Encoding::Float32); }),
-              HasSubstr("1x6x6 conv3x2 pool2 dense3 dense2"));
   EXPECT_THAT(nn::test::error_of([&] { nn::onnx_bytes(net); }), HasSubstr("1x6x6 conv3x2 pool2 dense3 dense2"));
+}
+
+// The compact format's version 2: every encoding reads back to the same layer list,
+// float32 exactly, the others within their rounding.
+TEST(CompactCnn, RoundTripInEveryEncoding) {
+  const nn::Network net = small_cnn();
+  Eigen::MatrixXf x = Eigen::MatrixXf::Random(36, 5).cwiseAbs();
+  const Eigen::MatrixXf p = nn::predict(net, x);
+  for (const std::string& name : nn::encoding_names()) {
+    SCOPED_TRACE(name);
+    const std::string bytes = nn::compact_bytes(net, nn::parse_encoding(name));
+    EXPECT_EQ(bytes[4], 2);  // version 2
+    const nn::Network back = nn::parse_compact(bytes, "m.nnm");
+    EXPECT_EQ(nn::describe(back), nn::describe(net));
+    EXPECT_EQ(back.activation(), net.activation());
+    const float tolerance = name == "float32" ? 0.0f : name == "float16" ? 1e-3f : name == "int8" ? 2e-2f : 0.25f;
+    EXPECT_LE((nn::predict(back, x) - p).cwiseAbs().maxCoeff(), tolerance);
+    if (name == "float32") EXPECT_EQ(nn::parameters(back), nn::parameters(net));
+  }
+}
+
+TEST(CompactCnn, FullyConnectedNetworksStayVersion1) {
+  nn::Network net({3, 2}, nn::Activation::ReLU);
+  EXPECT_EQ(nn::compact_bytes(net, nn::Encoding::Float32)[4], 1);
+}
+
+// Byte offsets of version 2 (compact_model.hpp): records from byte 24, 8 bytes each.
+std::string fixed_checksum(std::string b) {
+  const std::uint32_t crc = nn::detail::crc32(std::string_view(b).substr(0, b.size() - 4));
+  for (int i = 0; i < 4; ++i) b[b.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>(crc >> (8 * i));
+  return b;
+}
+
+std::string compact_error(const std::string& bytes) {
+  return nn::test::error_of([&] { nn::parse_compact(bytes, "m.nnm"); });
+}
+
+TEST(CompactCnn, BadFilesAreRejectedWithTheirByte) {
+  const std::string good = nn::compact_bytes(small_cnn(), nn::Encoding::Int8);
+  auto with = [&](std::size_t at, char v) {
+    std::string b = good;
+    b[at] = v;
+    return fixed_checksum(b);
+  };
+  EXPECT_EQ(compact_error(good.substr(0, 20)),
+            "m.nnm: file ends early: a version 2 compact model's header takes 24 bytes, the file has 20");
+  EXPECT_EQ(compact_error(good.substr(0, 40)),
+            "m.nnm: file ends early: the header's 4 layers take bytes 24..56, the file has 40 bytes");
+  EXPECT_THAT(compact_error(good.substr(0, good.size() - 10)),
+              StartsWith("m.nnm: file ends early: the header (1x6x6 conv3x2 pool2 dense3 dense2, int8) needs"));
+  EXPECT_THAT(compact_error(good + "x"), HasSubstr("1 unexpected bytes after the end of the model"));
+  EXPECT_EQ(compact_error(with(24, 7)), "m.nnm: byte 24: layer 1: unknown layer kind 7 (expected 0 dense, 1 conv, 2 pool)");
+  EXPECT_EQ(compact_error(with(25, 2)), "m.nnm: byte 25: layer 1: unknown padding 2 (expected 0 valid, 1 same)");
+  EXPECT_EQ(compact_error(with(8, 0)), "m.nnm: byte 8: expected 1..64 layers, got 0");
+  EXPECT_EQ(compact_error(with(16, 0)), "m.nnm: byte 16: input height is 0 (expected 1..65536)");
+  // A 2x2 input: the 3x3 kernel does not fit, the geometry does not chain.
+  EXPECT_THAT(compact_error(with(20, 2)),
+              StartsWith("m.nnm: byte 24: layer 1 'conv3x2': convolution 3x3 on 1x6x2"));
+  // The last layer, dense2, made a pooling layer: an image layer after a dense one.
+  EXPECT_EQ(compact_error(with(48, 2)),
+            "m.nnm: byte 48: layer 4: an image layer after a dense layer (convolutions and pooling come first)");
+  // dense3 told it has 4 units: the data no longer matches the header.
+  EXPECT_THAT(compact_error(with(44, 4)),
+              StartsWith("m.nnm: file ends early: the header (1x6x6 conv3x2 pool2 dense4 dense2, int8) needs"));
+  std::string corrupt = good;
+  corrupt[60] = static_cast<char>(corrupt[60] ^ 1);
+  EXPECT_THAT(compact_error(corrupt), HasSubstr("checksum mismatch"));
 }
 
 struct BadCnn {

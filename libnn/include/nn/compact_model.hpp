@@ -51,7 +51,8 @@ std::string_view encoding_name(Encoding e);
 std::vector<std::string> encoding_names();
 
 inline constexpr char kCompactMagic[4] = {'\x89', 'N', 'N', 'M'};
-inline constexpr std::uint16_t kCompactVersion = 1;
+inline constexpr std::uint16_t kCompactVersion = 1;        // fully connected networks
+inline constexpr std::uint16_t kCompactLayersVersion = 2;  // any layer list
 
 // True when the bytes start like a compact model (its first magic byte, 0x89: a
 // truncated compact file is still told apart from JSON, and rejected as truncated).
