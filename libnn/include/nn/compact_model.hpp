@@ -26,6 +26,16 @@
 //                  int4-b64 the same with blocks of 64: q * scale_(i / 64) O + j
 //   end-4   4      CRC-32 (as zlib and PNG compute it) of every byte before it
 //
+// Version 2 holds any layer list (a network with image layers; the writer keeps version
+// 1 for fully connected ones, byte for byte as before):
+//   8       4      n = number of layers, u32, 1..64
+//   12      12     input channels, height, width, u32 each, 1..kMaxLayerSize
+//   24      8n     per layer: kind u8 (0 dense, 1 conv, 2 pool), padding u8 (conv: 0 valid,
+//                  1 same), kernel u16 (conv), size u32 (dense: units, conv: filters); 0 where unused
+//   then each convolution's and each dense layer's parameters, in order, as a version 1
+//   layer's: a convolution as I = Q = C k k inputs and O = F outputs (weight (q, f) at q F + f,
+//   scales per filter), then the CRC-32.
+//
 // The reader is strict: a short or long file, a wrong magic, version, encoding or
 // activation, sizes that do not match the data, a non-finite value, an out-of-range
 // code or a wrong checksum is an nn::Error naming the source, the byte offset and
