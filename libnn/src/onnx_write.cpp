@@ -95,9 +95,11 @@ Proto int_attribute(const std::string& name, std::int64_t v) {
   return Proto().bytes(1, name).varint(3, static_cast<std::uint64_t>(v)).varint(20, 2);
 }
 
+
 // The activation node for hidden layer k, or none for linear.
-void add_activation(Proto& graph, Activation a, std::size_t k, const std::string& in, const std::string& out) {
-  const std::string name = "act" + std::to_string(k);
+void add_activation(Proto& graph, Activation a, std::size_t k, const std::string& in, const std::string& out,
+                    const std::string& prefix = "act") {
+  const std::string name = prefix + std::to_string(k);
   switch (a) {
     case Activation::ReLU: graph.message(1, node("Relu", name, {in}, out)); break;
     case Activation::Sigmoid: graph.message(1, node("Sigmoid", name, {in}, out)); break;
@@ -109,16 +111,71 @@ void add_activation(Proto& graph, Activation a, std::size_t k, const std::string
   }
 }
 
+// ints = 8, type INTS = 7.
+Proto ints_attribute(const std::string& name, std::initializer_list<std::int64_t> v) {
+  Proto a;
+  a.bytes(1, name);
+  for (std::int64_t x : v) a.varint(8, static_cast<std::uint64_t>(x));
+  return a.varint(20, 7);
+}
+
+// ValueInfoProto for a float [N, C, H, W] image batch.
+Proto image_value(const std::string& name, Shape s) {
+  Proto shape;
+  shape.message(1, Proto().bytes(2, "N"));
+  for (int d : {s.channels, s.height, s.width}) shape.message(1, Proto().varint(1, static_cast<std::uint64_t>(d)));
+  Proto tensor_type;
+  tensor_type.varint(1, kFloat).message(2, shape);
+  Proto value;
+  value.bytes(1, name).message(2, Proto().message(1, tensor_type));
+  return value;
+}
+
+void check_finite(const float* v, Eigen::Index n, const std::string& what) {
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i])) throw Error("refusing to write ONNX: " + what + " is not finite");
+  }
+}
+
+// The image layers: Conv (+ activation) and MaxPool nodes, then Flatten to "features".
+// Returns the name of the flattened tensor.
+std::string add_image_layers(Proto& graph, const Network& net) {
+  std::string current = "input";
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < net.image_layers().size(); ++i) {
+    const ImageLayer& l = net.image_layers()[i];
+    const std::string out = "image" + std::to_string(i);
+    if (l.kind == ImageLayer::Kind::Pool) {
+      graph.message(1, node("MaxPool", "pool" + std::to_string(i), {current}, out)
+                           .message(5, ints_attribute("kernel_shape", {2, 2}))
+                           .message(5, ints_attribute("strides", {2, 2})));
+      current = out;
+      continue;
+    }
+    const std::string c = "C" + std::to_string(j), b = "c" + std::to_string(j);
+    ++j;
+    check_finite(l.W.data(), l.W.size(), c);
+    const std::int64_t pad = l.padding == Padding::Same ? l.kernel / 2 : 0;
+    const bool linear = net.activation() == Activation::Linear;
+    const std::string conv_out = linear ? out : "conv" + std::to_string(i);
+    graph.message(1, node("Conv", "conv" + std::to_string(i), {current, c, b}, conv_out)
+                         .message(5, ints_attribute("kernel_shape", {l.kernel, l.kernel}))
+                         .message(5, ints_attribute("pads", {pad, pad, pad, pad}))
+                         .message(5, ints_attribute("strides", {1, 1})));
+    if (!linear) add_activation(graph, net.activation(), i, conv_out, out, "conv_act");
+    current = out;
+  }
+  graph.message(1, node("Flatten", "flatten", {current}, "features").message(5, int_attribute("axis", 1)));
+  return "features";
+}
+
 }  // namespace
 
 std::string onnx_bytes(const Network& net) {
-  if (!net.is_dense()) {
-    throw Error("refusing to write ONNX: the export holds fully connected networks only, this one is " + describe(net));
-  }
   // GraphProto: node = 1, name = 2, initializer = 5, doc_string = 10, input = 11, output = 12.
   Proto graph;
   const auto& layers = net.layers();
-  std::string current = "input";
+  std::string current = net.is_dense() ? "input" : add_image_layers(graph, net);
   for (std::size_t k = 0; k < layers.size(); ++k) {
     const Layer& l = layers[k];
     for (Eigen::Index i = 0; i < l.W.size(); ++i) {
@@ -137,16 +194,31 @@ std::string onnx_bytes(const Network& net) {
     }
   }
   graph.message(1, node("Softmax", "softmax", {current}, "probabilities").message(5, int_attribute("axis", -1)));
-  graph.bytes(2, "digitnn_mlp");
+  graph.bytes(2, net.is_dense() ? "digitnn_mlp" : "digitnn_cnn");
+  std::size_t conv = 0;
+  for (const ImageLayer& l : net.image_layers()) {
+    if (l.kind != ImageLayer::Kind::Conv) continue;
+    // Q x F column-major memory is ONNX's (F, C, k, k) row-major weight.
+    graph.message(5, tensor("C" + std::to_string(conv), {l.filters, l.in.channels, l.kernel, l.kernel}, l.W.data(),
+                            l.W.size()));
+    graph.message(5, tensor("c" + std::to_string(conv), {l.filters}, l.b.data(), l.b.size()));
+    ++conv;
+  }
   for (std::size_t k = 0; k < layers.size(); ++k) {
     const Layer& l = layers[k];
     // Column-major O x I memory is the row-major [I, O] that Gemm's B expects.
     graph.message(5, tensor("W" + std::to_string(k), {l.W.cols(), l.W.rows()}, l.W.data(), l.W.size()));
     graph.message(5, tensor("b" + std::to_string(k), {l.b.size()}, l.b.data(), l.b.size()));
   }
-  graph.bytes(10, "digitnn multilayer perceptron: Gemm and " + std::string(activation_name(net.activation())) +
-                      " per hidden layer, softmax output");
-  graph.message(11, batch_value("input", net.inputs()));
+  if (net.is_dense()) {
+    graph.bytes(10, "digitnn multilayer perceptron: Gemm and " + std::string(activation_name(net.activation())) +
+                        " per hidden layer, softmax output");
+    graph.message(11, batch_value("input", net.inputs()));
+  } else {
+    graph.bytes(10, "digitnn convolutional network " + describe(net) + ", " +
+                        std::string(activation_name(net.activation())) + " after each convolution and hidden layer, softmax output");
+    graph.message(11, image_value("input", net.input_shape()));
+  }
   graph.message(12, batch_value("probabilities", net.outputs()));
 
   // ModelProto: ir_version = 1, producer_name = 2, producer_version = 3, graph = 7,

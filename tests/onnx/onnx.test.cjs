@@ -161,3 +161,58 @@ describe("every hidden activation", () => {
     });
   }
 });
+
+// A convolutional network with made-up weights (conv5x4, pool2, conv3x6:same, pool2,
+// dense12, dense10 on 1x28x28), written as weights JSON: its ONNX export (Conv, MaxPool,
+// Flatten, Gemm) takes [N, 1, 28, 28] images and gives libnn's probabilities.
+describe("a convolutional network", () => {
+  const COUNT = 50;
+  let images, input;
+  before(() => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+    const pixels = Uint8Array.from({ length: COUNT * PIXELS }, () => Math.floor((rand() + 0.5) * 256));
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x803, 0);
+    header.writeUInt32BE(COUNT, 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    images = path.join(tmp, "c-images-idx3-ubyte");
+    fs.writeFileSync(images, Buffer.concat([header, pixels]));
+    const labels = Buffer.alloc(8 + COUNT);
+    labels.writeUInt32BE(0x801, 0);
+    labels.writeUInt32BE(COUNT, 4);
+    fs.writeFileSync(path.join(tmp, "c-labels-idx1-ubyte"), labels);
+    const inv255 = Math.fround(1 / 255);
+    input = Float32Array.from(pixels, (v) => v * inv255);
+    const numbers = (n, scale) => Array.from({ length: n }, () => rand() * scale);
+    const weights = {
+      input: [1, 28, 28],
+      layers: ["conv5x4", "pool2", "conv3x6:same", "pool2", "dense12", "dense10"],
+      C0: numbers(4 * 25, 0.6), c0: numbers(4, 0.2),
+      C1: numbers(6 * 4 * 9, 0.5), c1: numbers(6, 0.2),
+      W0: numbers(6 * 6 * 6 * 12, 0.3), b0: numbers(12, 0.2),
+      W1: numbers(12 * 10, 0.8), b1: numbers(10, 0.2),
+    };
+    fs.writeFileSync(path.join(tmp, "c.json"), JSON.stringify(weights));
+  });
+
+  for (const [name, flags] of [["weights JSON", []], ["an int8 .nnm", ["--encoding", "int8"]]]) {
+    it(`from ${name}`, async (t) => {
+      let model = path.join(tmp, "c.json");
+      if (flags.length) {
+        const nnm = path.join(tmp, "c.nnm");
+        execFileSync(tool("convert"), [model, nnm, ...flags]);
+        model = nnm;
+      }
+      const file = path.join(tmp, `c-${flags.length}.onnx`);
+      execFileSync(tool("convert"), [model, file]);
+      const session = await ort.InferenceSession.create(file);
+      const result = await session.run({ input: new ort.Tensor("float32", input, [COUNT, 1, 28, 28]) });
+      const p = result.probabilities;
+      assert.deepEqual(p.dims, [COUNT, 10]);
+      compare(p, nativeProbs(model, images, COUNT), t);
+      assert.ok(p.data.some((v) => v > 0.05 && v < 0.95), "every probability is saturated: the comparison would prove little");
+    });
+  }
+});
