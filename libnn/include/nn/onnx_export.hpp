@@ -10,6 +10,11 @@
 //                            a linear activation adds no node (Gemm writes "hidden<k>")
 //   Softmax "softmax"        axis -1, logits<L-1> -> "probabilities"
 //   output  "probabilities"  float [N, O_{L-1}]
+//
+// A network with image layers takes "input" float [N, C, H, W] and starts with them:
+//   Conv "conv<i>" (C<j> [F, C, k, k], c<j> [F], pads k / 2 for 'same') then the activation
+//   "conv_act<i>", or MaxPool "pool<i>" (2 x 2, stride 2), each writing "image<i>"; then
+//   Flatten "flatten" (axis 1) -> "features", the first Gemm's input.
 #pragma once
 
 #include <string>
