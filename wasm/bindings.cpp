@@ -281,9 +281,13 @@ class Model {
   Model(const val& model, const val& options) : net_(parse(model, model_activation(options))) {}
   explicit Model(const val& model) : Model(model, val::undefined()) {}
 
+  // The inputs, then each layer's outputs (an image layer's C H W values): sizes()[k + 1]
+  // is activations()[k].length. For a fully connected network, net_.sizes().
   val sizes() const {
     val out = val::array();
-    for (int s : net_.sizes()) out.call<void>("push", s);
+    out.call<void>("push", net_.inputs());
+    for (const nn::ImageLayer& l : net_.image_layers()) out.call<void>("push", l.out().size());
+    for (std::size_t k = 1; k < net_.sizes().size(); ++k) out.call<void>("push", net_.sizes()[k]);
     return out;
   }
   int inputs() const { return net_.inputs(); }

@@ -98,7 +98,10 @@ declare namespace createNNModule {
 
   /** A network parsed once from its weights; free it with delete(). */
   interface Model {
-    /** Layer sizes, inputs first, e.g. [784, 500, 300, 100, 10]. */
+    /**
+     * Layer sizes, inputs first, e.g. [784, 500, 300, 100, 10]: the inputs, then each layer's
+     * outputs (for an image layer its channels x height x width values).
+     */
     sizes(): number[];
     /** Number of inputs (784 for MNIST). */
     inputs(): number;
