@@ -128,8 +128,8 @@ std::vector<Stroke> crossed_seven(std::vector<Stroke> strokes, Rng& rng) {
 // The open-top 4 in two strokes, fitted to the 4's box and slant: the left arm down and
 // the bar to the right, then the stem, which starts at or above the arm's top.
 std::vector<Stroke> open_four(const Box& b, float slant, Rng& rng) {
-  const float arm_x = rng.uniform(0.05f, 0.35f), bar_v = rng.uniform(0.5f, 0.7f);
-  const float stem_u = rng.uniform(0.6f, 0.8f), arm_top = rng.uniform(0.0f, 0.25f);
+  const float arm_x = rng.uniform(0.0f, 0.25f), bar_v = rng.uniform(0.5f, 0.7f);
+  const float stem_u = rng.uniform(0.65f, 0.85f), arm_top = rng.uniform(0.0f, 0.25f);
   Stroke arm = line(in_box(b, slant, arm_x, arm_top), in_box(b, slant, 0.0f, bar_v));
   const Stroke bar = line(in_box(b, slant, 0.0f, bar_v), in_box(b, slant, 1.0f, bar_v - rng.uniform(0.0f, 0.08f)));
   arm.insert(arm.end(), bar.begin() + 1, bar.end());
