@@ -83,9 +83,10 @@ struct PenDrawing {
 };
 
 // The drawing of an MNIST digit (side x side bytes, labelled `label`) in `style`,
-// random in size (its box's longer side, pen included, a fraction of the canvas), position, slant
+// random in size (its box's longer side, pen included, a fraction of the canvas), position, turn
 // (+-8 degrees), aspect (+-10 %) and the style's own choices, all from rng. Throws
-// nn::Error when the style does not fit the label. An image with no ink gives no strokes.
+// nn::Error when the style does not fit the label. An image with no ink (or only specks)
+// gives no strokes.
 PenDrawing draw_pen_digit(std::span<const std::uint8_t> image, int side, int label, PenStyle style, Rng& rng);
 
 // Renders a drawing as the canvas would, at 1/scale of the canvas's resolution (scale
