@@ -18,7 +18,7 @@
 //
 //   node bench/drawn_digits.cjs --weights FILE [--site DIR] [--count N] [--seed S] [--sample]
 //        [--activation NAME] [--downscale box|bilinear] [--min-accuracy X] [--json]
-//        [--save-examples DIR]
+//        [--save-examples DIR] [--styles FILE]
 //
 //   --weights FILE        the model: weights JSON or compact (.nnm) (required)
 //   --site DIR            folder with nn.js and nn.wasm (default build/wasm/site)
@@ -28,6 +28,14 @@
 //   --min-accuracy X      exit 1 when our pipeline's accuracy is below X (a fraction, 0..1)
 //   --json                print one JSON summary line instead of the table
 //   --save-examples DIR   write the first 12 drawn canvases as PNG files into DIR
+//   --styles FILE         also draw the pen-style digits of FILE (gzipped JSON written by
+//                         build/release/trainer/nn-pen-digits from the test set: libnn's own
+//                         synthesis, nn/pen.hpp, with seeds apart from training's) and print the
+//                         accuracy of each style (plain, thin-pen, thick-pen, small, strokes,
+//                         flag-one, crossed-seven, open-four, straight-nine) and of all of them.
+//                         Each is drawn on the white canvas as libnn placed it, with a black
+//                         round pen of its width (round caps and joins, ~1 px anti-aliased
+//                         edge, as the page's pencil), then normalizeCanvas + predict.
 // Environment: MNIST_DIR, the folder with t10k-{images-idx3,labels-idx1}-ubyte.gz
 // (default data/mnist). Exit status: 0 ok, 1 below --min-accuracy, 2 error.
 "use strict";
@@ -52,7 +60,7 @@ const EXAMPLES = 12;
 function parseArgs(argv) {
   const args = {
     weights: null, site: path.join(ROOT, "build/wasm/site"), count: 10000, seed: 1, sample: false,
-    activation: undefined, downscale: "box", minAccuracy: null, json: false, examples: null,
+    activation: undefined, downscale: "box", minAccuracy: null, json: false, examples: null, styles: null,
   };
   for (let i = 0; i < argv.length; ++i) {
     const flag = argv[i];
@@ -75,6 +83,7 @@ function parseArgs(argv) {
     else if (flag === "--min-accuracy") args.minAccuracy = number((v) => v >= 0 && v <= 1, "a fraction in [0, 1], e.g. 0.9");
     else if (flag === "--json") args.json = true;
     else if (flag === "--save-examples") args.examples = path.resolve(value());
+    else if (flag === "--styles") args.styles = path.resolve(value());
     else if (flag === "--help" || flag === "-h") {
       const lines = fs.readFileSync(__filename, "utf8").split("\n");
       console.log(lines.slice(0, lines.findIndex((line) => !line.startsWith("//"))).join("\n"));
@@ -173,6 +182,64 @@ function shrink(canvas, mode, out) {
   return out;
 }
 
+// The pen-style digits of nn-pen-digits (see the header): [{label, writer: "style/<name>",
+// pen, box: [left, top, side], strokes: [[[x, y], ...], ...]}], strokes in [0, 1] of the box.
+function readStyles(file) {
+  if (!fs.existsSync(file)) {
+    throw new Error(`--styles ${file}: file not found; write it with build/release/trainer/nn-pen-digits ` +
+      `$MNIST_DIR/t10k-images-idx3-ubyte.gz ${file}`);
+  }
+  try {
+    return JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString("utf8"));
+  } catch (e) {
+    throw new Error(`--styles ${file}: expected gzipped JSON from nn-pen-digits: ${e.message}`);
+  }
+}
+
+// Draws a style digit black on the white canvas (RGBA) with a round pen of d.pen px: a pixel's
+// ink is clamp(r + 0.5 - distance to the nearest segment, 0, 1), each segment over its own box.
+function drawStrokes(d, canvas) {
+  canvas.fill(255);
+  const [left, top, side] = d.box, r = d.pen / 2;
+  const ink = new Float32Array(CANVAS * CANVAS);
+  for (const stroke of d.strokes) {
+    const pts = stroke.map(([x, y]) => [left + x * side, top + y * side]);
+    for (let i = 0; i < pts.length; ++i) {
+      if (i + 1 === pts.length && pts.length > 1) break;
+      const [ax, ay] = pts[i], [bx, by] = pts[Math.min(i + 1, pts.length - 1)];
+      const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+      const X0 = Math.max(0, Math.floor(Math.min(ax, bx) - r - 1)), X1 = Math.min(CANVAS - 1, Math.ceil(Math.max(ax, bx) + r + 1));
+      const Y0 = Math.max(0, Math.floor(Math.min(ay, by) - r - 1)), Y1 = Math.min(CANVAS - 1, Math.ceil(Math.max(ay, by) + r + 1));
+      for (let Y = Y0; Y <= Y1; ++Y) {
+        for (let X = X0; X <= X1; ++X) {
+          const px = X + 0.5, py = Y + 0.5;
+          const t = len2 > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+          const cover = Math.min(1, Math.max(0, r + 0.5 - Math.hypot(px - ax - t * dx, py - ay - t * dy)));
+          if (cover > ink[Y * CANVAS + X]) ink[Y * CANVAS + X] = cover;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < ink.length; ++i) {
+    if (ink[i] > 0) canvas.fill(Math.round(255 * (1 - ink[i])), 4 * i, 4 * i + 3);
+  }
+}
+
+// Accuracy of each style's digits: {name: {right, total}}, in the file's order.
+function styleAccuracy(digits, Module, model, canvas) {
+  const styles = {};
+  for (const d of digits) {
+    const name = d.writer.replace(/^style\//, "");
+    styles[name] ??= { right: 0, total: 0 };
+    drawStrokes(d, canvas);
+    const input = Module.normalizeCanvas(canvas, CANVAS, CANVAS);
+    const guess = input === null ? -1 : argmax(model.predict(input));
+    styles[name].total += 1;
+    styles[name].right += guess === d.label ? 1 : 0;
+  }
+  return styles;
+}
+
 const argmax = (p) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
 
 // PNG (RGBA, 8 bits, no interlace) in pure Node: signature, IHDR, IDAT (zlib), IEND.
@@ -250,6 +317,7 @@ async function main() {
       fs.writeFileSync(path.join(args.examples, name), encodePng(canvas, CANVAS, CANVAS));
     }
   }
+  const styles = args.styles ? styleAccuracy(readStyles(args.styles), Module, model, canvas) : null;
   model.delete();
 
   const acc = (t) => (t.total ? t.right / t.total : NaN);
@@ -263,6 +331,16 @@ async function main() {
     summary.original[name] = acc(stats.buckets[b].original);
     summary.ours[name] = acc(stats.buckets[b].ours);
   });
+  if (styles) {
+    const all = { right: 0, total: 0 };
+    summary.styles = { file: args.styles };
+    for (const [name, t] of Object.entries(styles)) {
+      summary.styles[name] = { accuracy: acc(t), count: t.total };
+      all.right += t.right;
+      all.total += t.total;
+    }
+    summary.styles.all = { accuracy: acc(all), count: all.total };
+  }
   if (args.json) {
     console.log(JSON.stringify(summary));
   } else {
@@ -278,6 +356,12 @@ async function main() {
     console.log(`original page: drawImage emulated by ${args.downscale === "box" ? "12x12 area averaging" : "2x2 bilinear sampling"}, red < 127 is ink`);
     console.log(`ours: normalizeCanvas + predict (336x336): ${msPerPrediction.toFixed(3)} ms per prediction (wasm, incl. copying the canvas)` +
       (empty ? `; ${empty} canvases seen as empty` : ""));
+    if (styles) {
+      console.log(`pen styles (${args.styles}), ours:`);
+      for (const [name, t] of Object.entries(summary.styles)) {
+        if (name !== "file") console.log(`  ${name.padEnd(14)} (n=${String(t.count).padStart(5)})  ${(100 * t.accuracy).toFixed(2).padStart(6)} %`);
+      }
+    }
   }
   if (args.minAccuracy !== null && !(acc(stats.ours) >= args.minAccuracy)) {
     console.error(`drawn_digits: our pipeline's accuracy ${(100 * acc(stats.ours)).toFixed(2)} % is below ` +

@@ -63,6 +63,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--normalize", o.normalize, "Re-normalise every image like the web page does with drawings (crop, fit 20x20, centre of mass)");
   app.add_flag("--augment", o.augment, "Distort training images on the fly: shifts, rotations, scaling, stroke thickness, elastic");
   app.add_option("--elastic-alpha", o.elastic_alpha, "Strength of the elastic distortion with --augment (0: none)")->capture_default_str();
+  app.add_option("--pen-fraction", f.pen_fraction,
+                 "Fraction of training images redrawn each epoch with the page's pen, in styles MNIST lacks, instead of "
+                 "augmented (0: none; needs 28x28 images)")
+      ->capture_default_str();
   app.add_option("--momentum", f.sgd.momentum, "SGD momentum (0: plain SGD, as the original)")->capture_default_str();
   app.add_option("--weight-decay", f.sgd.weight_decay, "L2 weight decay: after each step W *= 1 - learning-rate x this (0: none)")->capture_default_str();
   app.add_option("--lr-decay", f.lr_decay, "Multiply the learning rate by this after every epoch (1: constant)")->capture_default_str();

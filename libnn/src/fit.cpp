@@ -11,6 +11,8 @@
 
 #include "format.hpp"
 #include "nn/error.hpp"
+#include "nn/image.hpp"
+#include "nn/pen.hpp"
 #include "step.hpp"
 #include "nn/threads.hpp"
 #include "output_bounds.hpp"
@@ -19,9 +21,26 @@
 namespace nn {
 namespace {
 
-// A batch of distorted training images. Each sample gets its own seed, drawn in
-// order from rng, so the result does not depend on the number of threads.
-void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index, const AugmentOptions& aug,
+// One training image, from its own Rng: with pen_fraction > 0, first a uniform draw
+// chooses a pen drawing (nn/pen.hpp) for a fraction of them; the others are distorted
+// (or, without augmentation, copied). Without pen_fraction nothing more is drawn, so
+// such runs are exactly what they were.
+void make_image(std::span<const std::uint8_t> in, int side, int label, const FitOptions& options, Rng& rng,
+                Eigen::Ref<Eigen::VectorXf> out) {
+  if (options.pen_fraction > 0 && rng.uniform(0.0f, 1.0f) < options.pen_fraction &&
+      pen_training_image(in, side, label, rng, out)) {
+    return;
+  }
+  if (options.augment) {
+    augment_image(in, side, {out.data(), static_cast<std::size_t>(out.size())}, *options.augment, rng);
+  } else {
+    for (Eigen::Index k = 0; k < out.size(); ++k) out[k] = static_cast<float>(in[static_cast<std::size_t>(k)]) / 255.0f;
+  }
+}
+
+// A batch of distorted (or pen-drawn) training images. Each sample gets its own seed,
+// drawn in order from rng, so the result does not depend on the number of threads.
+void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index, const FitOptions& options,
                       Rng& rng, Eigen::MatrixXf& x, std::vector<std::uint8_t>& labels,
                       std::vector<std::uint64_t>& seeds) {
   const auto count = static_cast<Eigen::Index>(index.size());
@@ -33,13 +52,16 @@ void gather_augmented(const Dataset& data, std::span<const std::uint32_t> index,
   if (side * side != data.features) {
     throw Error("augmentation needs square images, got " + std::to_string(data.features) + " pixels");
   }
+  if (options.pen_fraction > 0 && side != kDigitSide) {
+    throw Error("pen drawings need " + std::to_string(kDigitSide) + " x " + std::to_string(kDigitSide) +
+                " images, got " + std::to_string(data.features) + " pixels");
+  }
 #pragma omp parallel for schedule(static)
   for (Eigen::Index c = 0; c < count; ++c) {
     const auto i = static_cast<std::size_t>(c);
     Rng sample_rng(seeds[i]);
-    augment_image(data.sample(index[i]), side, {x.col(c).data(), static_cast<std::size_t>(data.features)}, aug,
-                  sample_rng);
     labels[i] = data.labels[index[i]];
+    make_image(data.sample(index[i]), side, labels[i], options, sample_rng, x.col(c));
   }
 }
 
@@ -72,6 +94,7 @@ void FitOptions::validate() const {
   require(epsilon >= 0, "epsilon (early stopping) must be 0 or more", epsilon);
   require(lr_decay > 0 && lr_decay <= 1, "the learning-rate decay must be in (0, 1]", lr_decay);
   if (augment) augment->validate();
+  require(pen_fraction >= 0 && pen_fraction <= 1, "the pen fraction must be in [0, 1]", pen_fraction);
 }
 
 double train_epoch(Network& net, const Dataset& data, const FitOptions& options, Sgd& sgd, Rng& rng,
@@ -100,8 +123,8 @@ double train_epoch(Network& net, const Dataset& data, const FitOptions& options,
     const detail::BatchThreads batch_threads;  // this batch's thread count, adapted to the load
     const std::size_t first = b * batch;
     const std::span<const std::uint32_t> index(order.data() + first, std::min(batch, data.size() - first));
-    if (options.augment) {
-      gather_augmented(data, index, *options.augment, rng, augmented, labels, seeds);
+    if (options.augment || options.pen_fraction > 0) {
+      gather_augmented(data, index, options, rng, augmented, labels, seeds);
       x = augmented.sparseView();  // drops exact zeros only
     } else {
       gather_batch(data, index, x, labels);

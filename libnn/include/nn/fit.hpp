@@ -28,6 +28,10 @@ struct FitOptions {
   float lr_decay = 1.0f;                  // learning rate x this after every epoch
   bool shuffle = true;                    // reshuffle every epoch (the original used file order)
   std::optional<AugmentOptions> augment;  // distort each training image, fresh every epoch
+  // Fraction of the training images, drawn afresh for each image every epoch, replaced by
+  // the same digit redrawn with the page's pen in a random style (nn/pen.hpp) instead of
+  // being augmented; 0: none (and the run is exactly as without it). Needs 28 x 28 images.
+  float pen_fraction = 0.0f;
 
   // Throws nn::Error naming the setting, its range and the value given.
   void validate() const;

@@ -37,6 +37,7 @@
 #include "nn/network.hpp"
 #include "nn/onnx_export.hpp"
 #include "nn/optimizer.hpp"
+#include "nn/pen.hpp"
 #include "nn/random.hpp"
 #include "nn/softmax.hpp"
 #include "nn/threads.hpp"
