@@ -47,7 +47,7 @@ void backward(const Network& net, const Activations& acts, std::span<const std::
   detail::ImageGradients image;
   image.zero(net);
   if (!net.is_dense()) {
-    conv::ConvScratch scratch;
+    detail::ImageScratch scratch;
     detail::image_backward(net, acts, features, 0, 0, features.cols(), image, nullptr, scratch);
   }
   g.image_dW = std::move(image.dW);
@@ -66,7 +66,7 @@ Eigen::MatrixXf input_gradient(const Network& net, const Activations& acts, int 
   detail::ImageGradients unused;
   unused.zero(net);
   Eigen::MatrixXf input(net.inputs(), features.cols());
-  conv::ConvScratch scratch;
+  detail::ImageScratch scratch;
   detail::image_backward(net, acts, features, 0, 0, features.cols(), unused, &input, scratch);
   return input;
 }

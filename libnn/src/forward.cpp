@@ -28,7 +28,7 @@ const Eigen::MatrixXf& forward(const Network& net, const Eigen::Ref<const Eigen:
   acts.resize(m + layers.size() + 1);
   acts[0] = x;
   if (m > 0) {
-    conv::ConvScratch scratch;
+    detail::ImageScratch scratch;
     detail::size_image_acts(net, acts, x.cols());
     detail::image_forward(net, acts, 0, x.cols(), scratch);
   }

@@ -25,7 +25,7 @@ const Eigen::MatrixXf& forward(const Network& net, const SparseBatch& x, Activat
 #pragma omp parallel
   {
     if (m > 0) {
-      conv::ConvScratch scratch;  // per thread
+      detail::ImageScratch scratch;  // per thread
       for_blocks(x.cols(), detail::kImageBlock, [&](Eigen::Index first, Eigen::Index count) {
         detail::image_forward(net, acts, first, count, scratch);
       });

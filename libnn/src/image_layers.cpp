@@ -11,8 +11,9 @@ void size_image_acts(const Network& net, Activations& acts, Eigen::Index batch) 
 }
 
 void image_forward(const Network& net, Activations& acts, Eigen::Index first, Eigen::Index count,
-                   conv::ConvScratch& scratch) {
+                   ImageScratch& scratch) {
   const auto& image = net.image_layers();
+  scratch.resize(image.size());
   for (std::size_t i = 0; i < image.size(); ++i) {
     const ImageLayer& l = image[i];
     for (Eigen::Index s = first; s < first + count; ++s) {
@@ -21,7 +22,7 @@ void image_forward(const Network& net, Activations& acts, Eigen::Index first, Ei
       if (l.kind == ImageLayer::Kind::Pool) {
         conv::maxpool2_forward_sample(l.in, x, y);
       } else {
-        conv::conv2d_forward_sample(conv::geometry(l), l.W, l.b, x, y, scratch);
+        conv::conv2d_forward_sample(conv::geometry(l), l.W, l.b, x, y, scratch[i]);
       }
     }
     if (l.kind == ImageLayer::Kind::Conv) activation_forward(net.activation(), acts[i + 1].middleCols(first, count));
@@ -40,8 +41,9 @@ void ImageGradients::zero(const Network& net) {
 
 void image_backward(const Network& net, const Activations& acts, const Eigen::MatrixXf& feature_grad,
                     std::size_t lowest, Eigen::Index first, Eigen::Index count, ImageGradients& g,
-                    Eigen::MatrixXf* input_grad, conv::ConvScratch& scratch) {
+                    Eigen::MatrixXf* input_grad, ImageScratch& scratch) {
   const auto& image = net.image_layers();
+  scratch.resize(image.size());
   Eigen::VectorXf grad, below;  // the gradient at a layer's output, then at its input
   for (Eigen::Index s = first; s < first + count; ++s) {
     grad = feature_grad.col(s);
@@ -54,7 +56,7 @@ void image_backward(const Network& net, const Activations& acts, const Eigen::Ma
       } else {
         activation_backward(net.activation(), acts[i + 1].col(s), grad);
         conv::conv2d_backward_sample(conv::geometry(l), l.W, acts[i].col(s).data(), grad.data(), g.dW[i], g.db[i],
-                                     more ? below.data() : nullptr, scratch);
+                                     more ? below.data() : nullptr, scratch[i]);
       }
       std::swap(grad, below);
     }

@@ -19,9 +19,13 @@ namespace nn::detail {
 // Sizes acts[1..m] for a batch of B samples.
 void size_image_acts(const Network& net, Activations& acts, Eigen::Index batch);
 
+// The fast kernels' buffers, one per image layer (so that none is resized from one
+// layer's size to another's on every sample). One per thread.
+using ImageScratch = std::vector<conv::ConvScratch>;
+
 // Samples [first, first + count) of every image layer, acts[0] -> acts[m].
 void image_forward(const Network& net, Activations& acts, Eigen::Index first, Eigen::Index count,
-                   conv::ConvScratch& scratch);
+                   ImageScratch& scratch);
 
 // Per image layer, the gradients of its W (Q x F) and b (F), summed over samples;
 // empty for a pooling.
@@ -38,6 +42,6 @@ struct ImageGradients {
 // (lowest must then be 0).
 void image_backward(const Network& net, const Activations& acts, const Eigen::MatrixXf& feature_grad,
                     std::size_t lowest, Eigen::Index first, Eigen::Index count, ImageGradients& g,
-                    Eigen::MatrixXf* input_grad, conv::ConvScratch& scratch);
+                    Eigen::MatrixXf* input_grad, ImageScratch& scratch);
 
 }  // namespace nn::detail

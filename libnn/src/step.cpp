@@ -88,7 +88,7 @@ void image_backward_update(Network& net, Sgd& sgd, StepWorkspace& ws, std::size_
   ws.image_grads.resize(blocks);
 #pragma omp parallel
   {
-    conv::ConvScratch scratch;  // per thread
+    detail::ImageScratch scratch;  // per thread
     for_blocks(B, detail::kImageBlock, [&](Eigen::Index first, Eigen::Index count) {
       detail::ImageGradients& g = ws.image_grads[static_cast<std::size_t>(first / detail::kImageBlock)];
       g.zero(net);
