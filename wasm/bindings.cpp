@@ -11,6 +11,7 @@
 //   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
 //   model.activations(input)             -> [Float32Array per layer]: hidden outputs, then predict's
 //   model.inputGradient(input, digit)    -> Float32Array(inputs()): d(digit's logit)/d(input)
+//   model.layers()                       -> [{kind, shape}] per layer output, as activations' arrays
 //   model.fit(inputs, labels, options?)  -> per-epoch mean losses (libnn's nn::fit)
 //   model.toJSON()                       -> the weights JSON (the original's format)
 //   model.parameters()                   -> Float32Array: every weight and bias, file order
@@ -307,6 +308,23 @@ class Model {
     return out;
   }
 
+  // What each of activations()' arrays is: {kind: "dense", shape: [n]} for a dense layer's
+  // n outputs ("conv" and "pool" layers give shape [C, H, W], their arrays channel after
+  // channel, each row-major). Every layer of today's networks is dense.
+  val layers() const {
+    const std::vector<int> sizes = net_.sizes();
+    val out = val::array();
+    for (std::size_t k = 1; k < sizes.size(); ++k) {
+      val layer = val::object();
+      layer.set("kind", val("dense"));
+      val shape = val::array();
+      shape.call<void>("push", sizes[k]);
+      layer.set("shape", shape);
+      out.call<void>("push", layer);
+    }
+    return out;
+  }
+
   // Why this answer: the gradient of output `output`'s score (its logit) with respect to
   // each input (nn::input_gradient), inputs() numbers: > 0 where ink raises the score.
   val input_gradient(const val& input, const val& output) {
@@ -411,6 +429,7 @@ EMSCRIPTEN_BINDINGS(nn_module) {
 #if NN_WASM_TRAINING
       .function("activations", guarded<&Model::activations>)
       .function("inputGradient", guarded<&Model::input_gradient>)
+      .function("layers", guarded<&Model::layers>)
       .function("fit", guarded<&fit_with_defaults>)
       .function("fit", guarded<&Model::fit>)
       .function("toJSON", guarded<&Model::to_json>)

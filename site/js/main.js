@@ -32,6 +32,11 @@ let corrections = null;
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
+// The inside view (inside.js and what it loads): fetched when the person opens it.
+let inside = null;
+let insideLoading = false;
+const insideBtn = document.getElementById('insideBtn');
+const insideBox = document.getElementById('inside');
 
 const live = new FrameThrottle(LIVE_INTERVAL_MS, predict);
 const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
@@ -54,6 +59,7 @@ function predict() {
     showError(err);
     return;
   }
+  if (!insideBox.hidden) inside?.show(result?.input ?? null);
   if (!result) {
     view.showEmpty();
     corrections?.offer(null);
@@ -75,6 +81,7 @@ function clear() {
   pad.clear();
   view.showEmpty();
   corrections?.offer(null);
+  inside?.show(null);
 }
 
 function showTimings() {
@@ -90,6 +97,34 @@ function showTimings() {
 function setReady(ready) {
   predictBtn.disabled = !ready;
   clearBtn.disabled = !ready;
+  insideBtn.disabled = !ready;
+}
+
+/** Opens or closes the inside view; the first opening loads it. */
+async function toggleInside() {
+  const open = insideBtn.getAttribute('aria-expanded') !== 'true';
+  insideBtn.setAttribute('aria-expanded', String(open));
+  insideBox.hidden = !open;
+  document.querySelector('.layout').classList.toggle('inside-open', open);
+  if (open && inside) predict(); // it missed the drawing's changes while closed
+  if (!open || inside || insideLoading || !predictor) return;
+  insideLoading = true;
+  insideBox.dataset.state = 'loading';
+  insideBox.textContent = 'Loading…';
+  try {
+    const { Inside } = await import('./inside.js');
+    const view = new Inside(insideBox, predictor);
+    await view.start();
+    inside = view;
+    insideBox.dataset.state = 'ready';
+    predict(); // show what is on the canvas
+  } catch (err) {
+    console.error(err);
+    insideBox.dataset.state = 'error';
+    insideBox.textContent = `The inside view could not load: ${err?.message ?? err}`;
+  } finally {
+    insideLoading = false;
+  }
 }
 
 predictBtn.addEventListener('click', () => {
@@ -98,6 +133,7 @@ predictBtn.addEventListener('click', () => {
   view.setBusy(false);
 });
 clearBtn.addEventListener('click', clear);
+insideBtn.addEventListener('click', toggleInside);
 
 // C or Escape clears; the buttons themselves answer to Enter and Space.
 document.addEventListener('keydown', (e) => {
@@ -141,7 +177,12 @@ async function start() {
 async function startCorrections() {
   try {
     const { Corrections } = await import('./corrections.js');
-    corrections = new Corrections({ onAdapted: () => predict() });
+    corrections = new Corrections({
+      onAdapted: () => {
+        inside?.syncModel();
+        predict();
+      },
+    });
     corrections.start(predictor);
     if (pad.hasInk) predict(); // offer the correction buttons for what is on the canvas
   } catch (err) {

@@ -1,0 +1,255 @@
+// inside.test.mjs: the inside view ("Inside the network", site/js/inside.js). Nothing of it
+// is fetched before it is opened; once open, drawing updates every layer's view, the "why"
+// map is libnn's native input gradient (tests/native_probs --gradient K --floats) within
+// 1e-5 of its largest value, tapping a unit shows its detail, and it works offline after a
+// first visit. Screenshots with the view open, at 360x640 and 390x844 with touch, go to
+// NN_SCREENSHOT_DIR (default build/screenshots).
+//
+//   node --test tests/browser/inside.test.mjs   (NN_SITE_DIR=build/wasm/site,
+//                                                NN_NATIVE_BUILD=build/release by default)
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  PHONE, ROOT, SITE_DIR, SITE_MODEL, STROKES, canvasToPage, closeSite, drawMouseStroke, openSite, touchDrag,
+  waitForLoad,
+} from './harness.mjs';
+
+const NATIVE_PROBS = path.resolve(ROOT, process.env.NN_NATIVE_BUILD ?? 'build/release', 'tests/native_probs');
+const SCREENSHOTS = path.resolve(ROOT, process.env.NN_SCREENSHOT_DIR ?? 'build/screenshots');
+const TOLERANCE = 1e-5;
+const LAZY = /\/(js\/inside\.js|css\/inside\.css|nn-train\.(js|wasm))$/;
+
+let server;
+let browser;
+
+before(async () => {
+  ({ server, browser } = await openSite());
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+after(() => closeSite({ server, browser }));
+
+/** Opens the inside view and waits until it has drawn `updates` updates or more. */
+async function openInside(page, updates = 0) {
+  await page.click('#insideBtn');
+  await page.waitForSelector('#inside[data-state="ready"]', { timeout: 20_000 });
+  await waitForUpdates(page, updates);
+}
+
+async function waitForUpdates(page, count) {
+  await page.waitForFunction((n) => (window.nnInside?.updates ?? 0) >= n, count, { timeout: 10_000 });
+}
+
+/** A fingerprint of every layer's canvases, to see which changed. */
+function layerPixels(page) {
+  return page.$$eval('#inside .inside-layer', (boxes) => boxes.map((box) => {
+    let sum = 0;
+    for (const c of box.querySelectorAll('canvas')) {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1e9;
+    }
+    return sum;
+  }));
+}
+
+/** native_probs' input gradient of output `digit` for one input (784 floats). */
+function nativeGradient(input, digit) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'nn-inside-'));
+  try {
+    const file = path.join(tmp, 'input.f32');
+    writeFileSync(file, Buffer.from(Float32Array.from(input).buffer));
+    const out = execFileSync(NATIVE_PROBS, [path.join(SITE_DIR, SITE_MODEL), file, '1', '--floats',
+      '--gradient', String(digit)], { encoding: 'utf8' });
+    return JSON.parse(out).gradients[0];
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function assertNativeGradient(last, what) {
+  const native = nativeGradient(last.input, last.shown);
+  const scale = Math.max(...native.map(Math.abs));
+  assert.ok(scale > 0, `${what}: a zero gradient tells nothing`);
+  let worst = 0;
+  native.forEach((g, i) => { worst = Math.max(worst, Math.abs(g - last.gradient[i]) / scale); });
+  assert.ok(worst <= TOLERANCE, `${what}: max |page - native| / max |native| = ${worst}`);
+  return worst;
+}
+
+describe('the inside view', () => {
+  test('nothing of it is fetched before it is opened; opening fetches it once', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const fetched = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      await page.waitForTimeout(500);
+      assert.deepEqual(fetched.filter((p) => LAZY.test(p)), [], 'fetched before it was opened');
+      assert.equal(await page.getAttribute('#inside', 'hidden'), '');
+      await openInside(page);
+      const lazy = fetched.filter((p) => LAZY.test(p)).sort();
+      assert.deepEqual(lazy, ['/css/inside.css', '/js/inside.js', '/nn-train.js', '/nn-train.wasm']);
+      // Closing and opening again loads nothing more.
+      await page.click('#insideBtn');
+      assert.equal(await page.getAttribute('#inside', 'hidden'), '');
+      await page.click('#insideBtn');
+      assert.equal(await page.getAttribute('#inside', 'hidden'), null);
+      assert.equal(fetched.filter((p) => LAZY.test(p)).length, 4);
+      // The page's own module is still the page's (nn-train.js sets the same global).
+      assert.equal(await page.evaluate(() => typeof createNNModule), 'function');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('drawing updates every layer view; the why map is the native backward pass within 1e-5', async (t) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      await openInside(page);
+      const layers = await page.$$eval('#inside .inside-layer', (boxes) => boxes.length);
+      const blank = await layerPixels(page);
+
+      await drawMouseStroke(page, STROKES.one);
+      await page.waitForSelector('#prediction:not([data-digit=""])');
+      await waitForUpdates(page, 1);
+      const one = await layerPixels(page);
+      const last1 = await page.evaluate(() => window.nnInside.last);
+      assert.equal(last1.layers.length, layers, 'one view per layer');
+      one.forEach((p, k) => assert.notEqual(p, blank[k], `layer ${k + 1} did not change when drawn on`));
+
+      const before = await page.evaluate(() => window.nnInside.updates);
+      await drawMouseStroke(page, [[90, 70], [170, 68], [250, 70]]); // a bar: the 1 becomes a 7
+      await waitForUpdates(page, before + 1);
+      await page.waitForTimeout(200);
+      const seven = await layerPixels(page);
+      seven.forEach((p, k) => assert.notEqual(p, one[k], `layer ${k + 1} did not follow the drawing`));
+
+      const last = await page.evaluate(() => window.nnInside.last);
+      assert.equal(String(last.digit), await page.getAttribute('#prediction', 'data-digit'));
+      assert.equal(last.shown, last.digit);
+      t.diagnostic(`why ${last.shown}: ${assertNativeGradient(last, 'the answer').toExponential(2)}`);
+      // The map shows that gradient: the strongest pixel is red if it raises, blue if it lowers.
+      const strongest = last.gradient.reduce((best, g, i, all) => (Math.abs(g) > Math.abs(all[best]) ? i : best), 0);
+      const rgb = await page.$eval('#insideGradient', (c, i) =>
+        Array.from(c.getContext('2d').getImageData(i % 28, Math.floor(i / 28), 1, 1).data), strongest);
+      assert.deepEqual(rgb, last.gradient[strongest] > 0 ? [255, 0, 0, 255] : [0, 0, 255, 255]);
+
+      // The runner-up: "why not".
+      const updates = await page.evaluate(() => window.nnInside.updates);
+      await page.click('button[data-why="runner-up"]');
+      await waitForUpdates(page, updates + 1);
+      const runnerUp = await page.evaluate(() => window.nnInside.last);
+      assert.notEqual(runnerUp.shown, runnerUp.digit);
+      assert.match(await page.textContent('button[data-why="runner-up"]'), new RegExp(`^Why not ${runnerUp.shown}$`));
+      t.diagnostic(`why not ${runnerUp.shown}: ${assertNativeGradient(runnerUp, 'the runner-up').toExponential(2)}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('tapping a unit shows its value and its incoming weights', async () => {
+    const context = await browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      await openInside(page);
+      const [start, ...rest] = await canvasToPage(page, STROKES.seven);
+      await touchDrag(page, [start, ...rest]);
+      await waitForUpdates(page, 1);
+      const canvas = page.locator('#inside .inside-layer[data-layer="0"] canvas').first();
+      const box = await canvas.boundingBox();
+      await page.touchscreen.tap(box.x + 3, box.y + 3); // the first unit: row 1, column 1
+      await page.waitForSelector('.inside-detail[data-unit="0"]');
+      const value = await page.evaluate(() => window.nnInside.last.layers[0][0]);
+      const text = await page.textContent('.inside-detail p');
+      assert.ok(text.startsWith(`Layer 1, unit 1: ${value.toPrecision(3)}.`), text);
+      assert.match(text, /incoming weights/);
+      const size = await page.$eval('.inside-detail canvas', (c) => (c.hidden ? null : [c.width, c.height]));
+      assert.deepEqual(size, [28, 28]);
+      // An output unit: its value is the digit's probability.
+      const outputs = page.locator('#inside .inside-layer').last().locator('canvas');
+      const out = await outputs.boundingBox();
+      await page.touchscreen.tap(out.x + (out.width * 7.5) / 10, out.y + out.height / 2);
+      await page.waitForSelector('.inside-detail[data-unit="7"]');
+      assert.match(await page.textContent('.inside-detail p'), /^Output 7 \(the digit 7\): /);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('works offline after a first visit that opened it', async () => {
+    const context = await browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      await openInside(page);
+      // The worker keeps what the view fetched (sw.js, 'keep'): wait until it has.
+      await page.waitForFunction(async () => {
+        const names = await caches.keys();
+        const kept = [];
+        for (const n of names) for (const r of await (await caches.open(n)).keys()) kept.push(new URL(r.url).pathname);
+        return ['/nn-train.js', '/nn-train.wasm', '/js/inside.js', '/css/inside.css'].every((f) => kept.includes(f));
+      }, null, { timeout: 20_000, polling: 200 });
+
+      await context.setOffline(true);
+      await page.reload();
+      assert.equal(await waitForLoad(page), 'ready', `offline: ${await page.textContent('#status')}`);
+      await openInside(page);
+      await drawMouseStroke(page, STROKES.one);
+      await waitForUpdates(page, 1);
+      assert.equal(await page.getAttribute('#inside', 'data-state'), 'ready');
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const viewport of [{ width: 360, height: 640 }, { width: 390, height: 844 }]) {
+    test(`open on a ${viewport.width}x${viewport.height} phone: the guess stays in sight`, async () => {
+      const context = await browser.newContext({ ...PHONE, viewport });
+      try {
+        const page = await context.newPage();
+        await page.goto(server.url);
+        assert.equal(await waitForLoad(page), 'ready');
+        await openInside(page);
+        const [start, ...rest] = await canvasToPage(page, STROKES.seven);
+        await touchDrag(page, [start, ...rest]);
+        await waitForUpdates(page, 1);
+        await page.waitForTimeout(200);
+        const name = `${viewport.width}x${viewport.height}`;
+        await page.screenshot({ path: path.join(SCREENSHOTS, `inside-${name}.png`) });
+        // Scrolled to the why map: the answer card sticks to the top, the guess in sight.
+        await page.locator('#insideGradient').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SCREENSHOTS, `inside-${name}-scrolled.png`) });
+        for (const selector of ['#prediction .digit', '#prediction .caption', '#insideGradient']) {
+          const inSight = await page.$eval(selector, (el) => {
+            const r = el.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
+          });
+          assert.ok(inSight, `${selector} is out of sight with the view scrolled to`);
+        }
+        // The why map is not under the answer card.
+        const [card, map] = await Promise.all(['.answer-card', '#insideGradient'].map((s) =>
+          page.$eval(s, (el) => el.getBoundingClientRect().toJSON())));
+        assert.ok(map.top >= card.bottom, `the answer card (bottom ${card.bottom}) covers the map (top ${map.top})`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+// The native reference is the release build's; say so plainly when it is missing.
+if (!existsSync(NATIVE_PROBS)) {
+  throw new Error(`${NATIVE_PROBS} not found: build it (cmake --build --preset release --target native_probs) ` +
+    'or set NN_NATIVE_BUILD');
+}
