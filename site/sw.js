@@ -25,7 +25,8 @@ const INDEX = new URL('index.html', SCOPE).href;
 const MODEL_URLS = MODELS.map((file) => new URL(file, SCOPE).href);
 // Fetched only when the person asks for them (learning from corrections, the inside view):
 // not downloaded at install, kept once fetched, so that they work offline afterwards.
-const LAZY_URLS = ['nn-train.js', 'nn-train.wasm'].map((file) => new URL(file, SCOPE).href);
+const LAZY_URLS = ['nn-train.js', 'nn-train.wasm', 'assets/report.json', 'assets/misread.json']
+  .map((file) => new URL(file, SCOPE).href);
 const KEPT_URLS = [...MODEL_URLS, ...LAZY_URLS];
 
 self.addEventListener('install', (event) => {

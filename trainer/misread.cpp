@@ -8,7 +8,7 @@
 //   {"model", "data", "samples", "mistakes",
 //    "digits": [{"index", "label", "predicted", "p": probability of predicted,
 //                "pixels": base64 of 784 bytes, 0..255, row-major, ink = 255}, ...]}
-// The digits in the data set's order; at most N of them (default 200), "mistakes" counts all.
+// The digits in the data set's order; at most N of them (default 100), "mistakes" counts all.
 #include <CLI/CLI.hpp>
 #include <Eigen/Core>
 #include <cstdint>
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("nn-misread ") + NN_VERSION);
   std::string model, images, out;
   bool normalize = false;
-  std::size_t max = 200;
+  std::size_t max = 100;
   app.add_option("MODEL", model, "The model: weights JSON or a compact model (.nnm)")->required();
   app.add_option("IMAGES", images, "The data set: IDX images (labels beside them) or CSV")->required();
   app.add_option("OUT", out, "The JSON file to write")->required();

@@ -11,6 +11,8 @@
 //            a feature map unit's patch of the input (its receptive field)
 //   why      the input gradient of the answer's score, or of the runner-up's: red where
 //            more ink raises that score, blue where it lowers it
+//   origin   "where it comes from" (origin.js, fetched when that part is opened): the
+//            shipped model's training curves, confusion matrix and misread test digits
 //
 // Test hook: window.nnInside = {updates, lastMs, last: {input, layers, digit, shown, gradient}}.
 
@@ -56,8 +58,9 @@ function loadTrainFactory(url) {
 /** Asks the service worker to keep what the view fetched, for offline visits (sw.js, 'keep'). */
 async function keepOffline(urls) {
   if (!('serviceWorker' in navigator)) return;
-  const registration = await navigator.serviceWorker.getRegistration();
-  registration?.active?.postMessage({ type: 'keep', urls: urls.map((u) => u.href) });
+  // ready: once a worker is active (the page registers it after its first load).
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: 'keep', urls: urls.map((u) => u.href) });
 }
 
 /** Colour of a signed value v / scale: red > 0, blue < 0, white 0. RGBA into out at i. */
@@ -272,7 +275,27 @@ export class Inside {
     note.textContent = 'Red: more ink there raises the score; blue: lowers it (the score\'s gradient).';
     why.append(heading, switcher, this.whyCanvas, note);
 
-    this.root.append(layersBox, this.detail, why);
+    const origin = doc.createElement('details');
+    origin.className = 'inside-origin';
+    const summary = doc.createElement('summary');
+    summary.textContent = 'Where it comes from';
+    const originBody = doc.createElement('div');
+    originBody.textContent = 'Loading…';
+    origin.append(summary, originBody);
+    origin.addEventListener('toggle', () => {
+      if (!origin.open || origin.dataset.state) return;
+      origin.dataset.state = 'loading';
+      import('./origin.js')
+        .then(({ showOrigin, REPORT_URL, MISREAD_URL }) =>
+          showOrigin(originBody).then(() => keepOffline([REPORT_URL, MISREAD_URL])))
+        .then(() => { origin.dataset.state = 'ready'; })
+        .catch((err) => {
+          origin.dataset.state = 'error';
+          originBody.textContent = `Could not load it: ${err?.message ?? err}`;
+        });
+    });
+
+    this.root.append(layersBox, this.detail, why, origin);
     this.#labelButtons(null);
     this.show(this.input);
   }

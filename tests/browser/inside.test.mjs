@@ -2,15 +2,16 @@
 // is fetched before it is opened; once open, drawing updates every layer's view, the "why"
 // map is libnn's native input gradient (tests/native_probs --gradient K --floats) within
 // 1e-5 of its largest value, tapping a unit shows its detail, and it works offline after a
-// first visit. Screenshots with the view open, at 360x640 and 390x844 with touch, go to
-// NN_SCREENSHOT_DIR (default build/screenshots).
+// first visit; "where it comes from" shows the report's curves and confusion matrix and
+// the misread digits as the site's files hold them. Screenshots with the view open, at
+// 360x640 and 390x844 with touch, go to NN_SCREENSHOT_DIR (default build/screenshots).
 //
 //   node --test tests/browser/inside.test.mjs   (NN_SITE_DIR=build/wasm/site,
 //                                                NN_NATIVE_BUILD=build/release by default)
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -38,6 +39,7 @@ async function openInside(page, updates = 0) {
   await page.click('#insideBtn');
   await page.waitForSelector('#inside[data-state="ready"]', { timeout: 20_000 });
   await waitForUpdates(page, updates);
+  await page.evaluate(() => window.scrollTo(0, 0)); // back to the canvas (the button may sit below it)
 }
 
 async function waitForUpdates(page, count) {
@@ -181,6 +183,34 @@ describe('the inside view', () => {
       await page.touchscreen.tap(out.x + (out.width * 7.5) / 10, out.y + out.height / 2);
       await page.waitForSelector('.inside-detail[data-unit="7"]');
       assert.match(await page.textContent('.inside-detail p'), /^Output 7 \(the digit 7\): /);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("where it comes from: the trainer's report and the misread digits, as the files say", async () => {
+    const report = JSON.parse(readFileSync(path.join(SITE_DIR, 'assets/report.json'), 'utf8'));
+    const misread = JSON.parse(readFileSync(path.join(SITE_DIR, 'assets/misread.json'), 'utf8'));
+    const context = await browser.newContext({ ...PHONE, viewport: { width: 360, height: 640 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      await openInside(page);
+      await page.click('.inside-origin summary');
+      await page.waitForSelector('.inside-origin[data-state="ready"]');
+      const shown = await page.evaluate(() => ({
+        polylines: [...document.querySelectorAll('.origin-chart polyline')].map((l) => l.getAttribute('points').split(' ').length),
+        cells: [...document.querySelectorAll('.origin-confusion tr')].slice(1).map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => Number(td.title.split(' ')[0]))),
+        digits: [...document.querySelectorAll('.origin-digits li')].map((li) => [Number(li.dataset.label), Number(li.dataset.predicted)]),
+      }));
+      assert.deepEqual(shown.polylines, [report.epochs.length, report.epochs.length, report.epochs.length]);
+      assert.deepEqual(shown.cells, report.confusion);
+      assert.deepEqual(shown.digits, misread.digits.slice(0, 100).map((d) => [d.label, d.predicted]));
+      assert.ok(shown.digits.every(([label, predicted]) => label !== predicted));
+      await page.locator('.inside-origin').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'inside-origin-360x640.png') });
     } finally {
       await context.close();
     }
