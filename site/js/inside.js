@@ -1,5 +1,6 @@
 // inside.js: the inside view, what the network does with the drawing. Loaded only when the
-// person opens it (main.js imports it then), with css/inside.css and the module build that
+// person first opens it (main.js imports it then, and InsidePanel opens and closes it from
+// then on), with css/inside.css and the module build that
 // has the inside calls (nn-train.js: activations, inputGradient, layers), the one learning
 // from corrections fetches too, so a browser that has one has both.
 //
@@ -403,5 +404,68 @@ export class Inside {
     this.detailCanvas.style.width = `${w * cell}px`;
     this.detailCanvas.style.height = `${h * cell}px`;
     this.detailCanvas.hidden = false;
+  }
+}
+
+/**
+ * The "Inside the network" button and the box it opens (its aria-controls): the view is
+ * built at the first opening, and shown only while open.
+ */
+export class InsidePanel {
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {import('./model.js').Predictor} predictor   the page's network
+   * @param {() => void} repredict   asks the page for a new guess (which calls show)
+   */
+  constructor(button, predictor, repredict) {
+    this.button = button;
+    this.box = button.ownerDocument.getElementById(button.getAttribute('aria-controls'));
+    this.predictor = predictor;
+    this.repredict = repredict;
+    this.view = null;
+    this.loading = null;
+  }
+
+  get open() { return this.button.getAttribute('aria-expanded') === 'true'; }
+
+  async toggle() {
+    const open = !this.open;
+    this.button.setAttribute('aria-expanded', String(open));
+    this.box.hidden = !open;
+    this.box.ownerDocument.querySelector('.layout')?.classList.toggle('inside-open', open);
+    if (!open) return;
+    if (this.view) {
+      this.repredict(); // it missed the drawing's changes while closed
+      return;
+    }
+    this.loading ??= this.#load();
+    await this.loading;
+  }
+
+  async #load() {
+    this.box.dataset.state = 'loading';
+    this.box.textContent = 'Loading…';
+    try {
+      const view = new Inside(this.box, this.predictor);
+      await view.start();
+      this.view = view;
+      this.box.dataset.state = 'ready';
+      this.repredict(); // show what is on the canvas
+    } catch (err) {
+      console.error(err);
+      this.box.dataset.state = 'error';
+      this.box.textContent = `The inside view could not load: ${err?.message ?? err}`;
+      this.loading = null; // the next opening tries again
+    }
+  }
+
+  /** The page's latest input (784 numbers) or null (no drawing); ignored while closed. */
+  show(input) {
+    if (this.open) this.view?.show(input);
+  }
+
+  /** The page's network changed: see Inside.syncModel. */
+  syncModel() {
+    this.view?.syncModel();
   }
 }

@@ -32,11 +32,10 @@ let corrections = null;
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
-// The inside view (inside.js and what it loads): fetched when the person opens it.
+// The inside view (inside.js and what it loads): fetched when the person first opens it.
 let inside = null;
-let insideLoading = false;
+let insideLoad = null;
 const insideBtn = document.getElementById('insideBtn');
-const insideBox = document.getElementById('inside');
 
 const live = new FrameThrottle(LIVE_INTERVAL_MS, predict);
 const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
@@ -59,7 +58,7 @@ function predict() {
     showError(err);
     return;
   }
-  if (!insideBox.hidden) inside?.show(result?.input ?? null);
+  inside?.show(result?.input ?? null);
   if (!result) {
     view.showEmpty();
     corrections?.offer(null);
@@ -100,40 +99,19 @@ function setReady(ready) {
   insideBtn.disabled = !ready;
 }
 
-/** Opens or closes the inside view; the first opening loads it. */
-async function toggleInside() {
-  const open = insideBtn.getAttribute('aria-expanded') !== 'true';
-  insideBtn.setAttribute('aria-expanded', String(open));
-  insideBox.hidden = !open;
-  document.querySelector('.layout').classList.toggle('inside-open', open);
-  if (open && inside) predict(); // it missed the drawing's changes while closed
-  if (!open || inside || insideLoading || !predictor) return;
-  insideLoading = true;
-  insideBox.dataset.state = 'loading';
-  insideBox.textContent = 'Loading…';
-  try {
-    const { Inside } = await import('./inside.js');
-    const view = new Inside(insideBox, predictor);
-    await view.start();
-    inside = view;
-    insideBox.dataset.state = 'ready';
-    predict(); // show what is on the canvas
-  } catch (err) {
-    console.error(err);
-    insideBox.dataset.state = 'error';
-    insideBox.textContent = `The inside view could not load: ${err?.message ?? err}`;
-  } finally {
-    insideLoading = false;
-  }
-}
-
 predictBtn.addEventListener('click', () => {
   live.cancel();
   predict();
   view.setBusy(false);
 });
 clearBtn.addEventListener('click', clear);
-insideBtn.addEventListener('click', toggleInside);
+insideBtn.addEventListener('click', () => {
+  insideLoad ??= import('./inside.js').then(({ InsidePanel }) => (inside = new InsidePanel(insideBtn, predictor, predict)));
+  insideLoad.then((panel) => panel.toggle(), (err) => {
+    insideLoad = null; // a later click tries again
+    console.error('the inside view is unavailable:', err);
+  });
+});
 
 // C or Escape clears; the buttons themselves answer to Enter and Space.
 document.addEventListener('keydown', (e) => {
