@@ -167,11 +167,19 @@ export class Inside {
   async start() {
     const [factory] = await Promise.all([loadTrainFactory(TRAIN_MODULE_URL), loadCss(CSS_URL)]);
     const Module = await factory({ locateFile: (file) => new URL(file, TRAIN_MODULE_URL).href });
-    this.model = new Module.Model(this.predictor.bytes);
-    this.layers = this.model.layers();
+    this.attach(new Module.Model(this.predictor.bytes));
+    keepOffline([TRAIN_MODULE_URL, new URL('../nn-train.wasm', import.meta.url), CSS_URL]).catch(() => {});
+  }
+
+  /**
+   * Builds the view for `model` (nn-train.js's Model, or anything with its layers,
+   * activations, inputGradient and setParameters: the tests show a convolutional one).
+   */
+  attach(model) {
+    this.model = model;
+    this.layers = model.layers();
     this.syncModel();
     this.#build();
-    keepOffline([TRAIN_MODULE_URL, new URL('../nn-train.wasm', import.meta.url), CSS_URL]).catch(() => {});
   }
 
   /** The page's network changed (learning from corrections): take its weights. */

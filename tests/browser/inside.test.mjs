@@ -2,7 +2,8 @@
 // is fetched before it is opened; once open, drawing updates every layer's view, the "why"
 // map is libnn's native input gradient (tests/native_probs --gradient K --floats) within
 // 1e-5 of its largest value, tapping a unit shows its detail, and it works offline after a
-// first visit; "where it comes from" shows the report's curves and confusion matrix and
+// first visit; a convolutional model (a hand-made stand-in, none exists yet) is shown as
+// feature maps, a unit with its patch of the input; "where it comes from" shows the report's curves and confusion matrix and
 // the misread digits as the site's files hold them. Screenshots with the view open, at
 // 360x640 and 390x844 with touch, go to NN_SCREENSHOT_DIR (default build/screenshots).
 //
@@ -213,6 +214,65 @@ describe('the inside view', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'inside-origin-360x640.png') });
     } finally {
       await context.close();
+    }
+  });
+
+  test('a convolutional model: feature maps per channel, a unit\'s patch of the input', async () => {
+    // No convolutional model file exists yet: a hand-made stand-in with Model's calls,
+    // 28x28 -> conv 5x5 'valid' (4 x 24 x 24) -> 2x2 pool (4 x 12 x 12) -> dense 10.
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      assert.equal(await waitForLoad(page), 'ready');
+      const shapes = await page.evaluate(async () => {
+        const { Inside } = await import('./js/inside.js');
+        const layers = [{ kind: 'conv', shape: [4, 24, 24] }, { kind: 'pool', shape: [4, 12, 12] },
+          { kind: 'dense', shape: [10] }];
+        const model = {
+          layers: () => layers,
+          activations: () => layers.map((l) =>
+            Float32Array.from({ length: l.shape.reduce((a, b) => a * b) }, (_, i) => (i % 7) / 7)),
+          inputGradient: () => new Float32Array(784).fill(0.5),
+          setParameters() {},
+        };
+        const root = document.createElement('div');
+        root.id = 'cnn';
+        document.body.prepend(root);
+        const view = new Inside(root, { model: { parameters: () => new Float32Array(0) } });
+        view.attach(model);
+        view.show(new Float32Array(784).fill(1));
+        return [...root.querySelectorAll('.inside-layer')].map((box) =>
+          [...box.querySelectorAll('canvas')].map((c) => `${c.width}x${c.height}`));
+      });
+      assert.deepEqual(shapes, [Array(4).fill('24x24'), Array(4).fill('12x12'), ['10x1']]);
+      await waitForUpdates(page, 1);
+
+      // Map 3 of the convolution, row 6, column 11: it sees input rows 6-10, columns 11-15.
+      const detail = async (layer, map, row, col, rows) => {
+        const canvas = page.locator(`#cnn .inside-layer[data-layer="${layer}"] canvas`).nth(map);
+        const box = await canvas.boundingBox();
+        await page.mouse.click(box.x + ((col + 0.5) * box.width) / rows, box.y + ((row + 0.5) * box.height) / rows);
+        return page.evaluate(() => {
+          const c = document.querySelector('#cnn .inside-detail canvas');
+          const d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
+          const lit = [];
+          for (let i = 0; i < 784; i++) if (d[4 * i] > 200) lit.push(i);
+          const ys = lit.map((i) => Math.floor(i / 28));
+          const xs = lit.map((i) => i % 28);
+          return { text: document.querySelector('#cnn .inside-detail p').textContent,
+            box: [Math.min(...ys), Math.min(...xs), Math.max(...ys), Math.max(...xs)], count: lit.length };
+        });
+      };
+      const conv = await detail(0, 2, 5, 10, 24);
+      assert.match(conv.text, /^Layer 1, unit \d+ \(map 3, row 6, column 11\): /);
+      assert.deepEqual(conv.box, [5, 10, 9, 14]);
+      assert.equal(conv.count, 25);
+      // The pooling's row 3, column 4 covers convolution rows 4-5, columns 6-7: input 4-9, 6-11.
+      const pool = await detail(1, 0, 2, 3, 12);
+      assert.match(pool.text, /^Layer 2, unit \d+ \(map 1, row 3, column 4\): /);
+      assert.deepEqual(pool.box, [4, 6, 9, 11]);
+    } finally {
+      await page.close();
     }
   });
 
