@@ -18,9 +18,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# The trainer, the model converter (site models in .nnm) and mnist-to-csv (the replay sample).
+# The trainer, the model converter (site models in .nnm), nn-misread (the inside view's
+# misread digits) and mnist-to-csv (the replay sample).
 RUN cmake --preset release -DNN_BUILD_TESTS=OFF -DNN_BUILD_BENCH=OFF \
- && cmake --build --preset release --target trainer nn-convert mnist-to-csv
+ && cmake --build --preset release --target trainer nn-convert nn-misread mnist-to-csv
 RUN models=$(ls site/assets/*.json site/assets/*.nnm 2>/dev/null || true); \
     if [ -n "$models" ]; then \
       echo "using the model in the build context:" $models; \

@@ -1,6 +1,6 @@
 // wasm_predict: how long the WebAssembly module takes to parse a model and to predict,
-// in Node, what an inside view of the network costs (every layer's outputs and two input
-// gradients), and what one guess costs once the person has corrected drawings (the page's
+// in Node, what one update of the inside view costs (every layer's outputs and the input
+// gradient of the shown digit's score), and what one guess costs once the person has corrected drawings (the page's
 // reading, site/js/reader.js: up to three more forward passes, the drawing straightened,
 // the nearest corrected drawing and the nearest digit of the replay sample searched).
 // A program that prints figures, not a test.
@@ -168,14 +168,18 @@ async function main() {
     ? time((i) => { sink += model.predict(Module.normalizeCanvas(canvas, CANVAS, CANVAS))[0]; }, Math.max(1, args.iterations >> 3))
     : null;
   const corrected = model.inputs() === PIXELS ? timeGuessAfterCorrections(site, model, args) : null;
-  // What an inside view of the network needs per update (nn-train.js, the module the view
-  // loads): every layer's outputs, and the input gradient of the guessed digit's score and
-  // of the runner-up's.
+  // One update of the inside view in the module (nn-train.js, the module the view loads),
+  // as site/js/inside.js makes it: every layer's outputs, the digits ranked, the input
+  // gradient of the shown one's score (the answer's, or the runner-up's when asked).
   const Full = await loadModule(args.module, "build the wasm preset or pass --module", "nn-train");
   const full = new Full.Model(json, { activation: args.activation });
+  const insideLayers = full.layers().length;
   const inside = time((i) => {
     const x = inputs[i % inputs.length];
-    sink += full.activations(x).length + full.inputGradient(x, 0)[0] + full.inputGradient(x, 1)[0];
+    const acts = full.activations(x);
+    const probs = acts[acts.length - 1];
+    const ranked = [...probs.keys()].sort((a, b) => probs[b] - probs[a]);
+    sink += acts.length + full.inputGradient(x, ranked[i & 1])[0];
   }, Math.max(1, args.iterations >> 2));
   full.delete();
 
@@ -186,7 +190,8 @@ async function main() {
   console.log(`parse (new Model): first ${parses[0].toFixed(1)} ms, then median ${median(parses.slice(1)).toFixed(1)} ms`);
   console.log(`predict (784 Float32Array): ${ms(predict.median)} ms per prediction (median of 5 x ${args.iterations}; ` +
               `best round ${ms(predict.best)} ms)`);
-  console.log(`inside view (activations + two inputGradient): ${ms(inside.median)} ms per update (best round ${ms(inside.best)} ms)`);
+  console.log(`inside view update (activations of ${insideLayers} layers + inputGradient of the shown digit): ` +
+              `${ms(inside.median)} ms per update (best round ${ms(inside.best)} ms)`);
   if (predictCanvas) {
     console.log(`normalizeCanvas + predict (${CANVAS}x${CANVAS} RGBA): ${ms(predictCanvas.median)} ms per prediction (best round ${ms(predictCanvas.best)} ms)`);
   }

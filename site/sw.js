@@ -23,6 +23,11 @@ const CACHE = PREFIX + VERSION;
 const SCOPE = new URL(self.registration.scope);
 const INDEX = new URL('index.html', SCOPE).href;
 const MODEL_URLS = MODELS.map((file) => new URL(file, SCOPE).href);
+// Fetched only when the person asks for them (learning from corrections, the inside view):
+// not downloaded at install, kept once fetched, so that they work offline afterwards.
+const LAZY_URLS = ['nn-train.js', 'nn-train.wasm', 'assets/report.json', 'assets/misread.json']
+  .map((file) => new URL(file, SCOPE).href);
+const KEPT_URLS = [...MODEL_URLS, ...LAZY_URLS];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -39,6 +44,21 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)));
+  })());
+});
+
+// {type: 'keep', urls}: the page fetched these before this worker controlled it (a first
+// visit): fetch them into the cache now (only the lazily loaded files and the page's own).
+self.addEventListener('message', (event) => {
+  if (event.data?.type !== 'keep' || !Array.isArray(event.data.urls)) return;
+  const known = new Set([...LAZY_URLS, ...FILES.map((file) => new URL(file, SCOPE).href)]);
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    for (const url of event.data.urls.filter((u) => known.has(u))) {
+      if (await cache.match(url)) continue;
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    }
   })());
 });
 
@@ -66,8 +86,9 @@ async function answer(request) {
   const hit = await cache.match(isPage ? INDEX : request, { ignoreSearch: isPage, ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
-  // Keep a model the install did not find (one added to the site later); nothing else:
-  // whatever else shares this origin (another project on localhost:8080) stays fresh.
-  if (response.ok && MODEL_URLS.includes(request.url.split(/[?#]/)[0])) await cache.put(request, response.clone());
+  // Keep a model the install did not find (one added to the site later) and the lazily
+  // loaded files; nothing else: whatever else shares this origin (another project on
+  // localhost:8080) stays fresh.
+  if (response.ok && KEPT_URLS.includes(request.url.split(/[?#]/)[0])) await cache.put(request, response.clone());
   return response;
 }

@@ -18,6 +18,7 @@
 #include "nn/threads.hpp"
 #include "nn/weights_io.hpp"
 #include "html_report.hpp"
+#include "json_report.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -96,10 +97,16 @@ int evaluate_only(const Options& o) {
   return 0;
 }
 
-int train(const Options& o, TrainingRecord* report, const std::string& report_path) {
+// Where the report goes: HTML (--report) and its numbers as JSON (--report-json).
+struct ReportPaths {
+  std::string html, json;
+};
+
+int train(const Options& o, TrainingRecord* report, const ReportPaths& report_path) {
   const auto t_start = Clock::now();
   check_writable_dir(o.weight_path);
-  check_writable_dir(report_path);
+  check_writable_dir(report_path.html);
+  check_writable_dir(report_path.json);
   // The sizes are checked before the data is read; a layer list needs the images' side.
   std::optional<nn::Network> sized;
   if (o.layers.empty()) sized = make_network(o, 0);
@@ -167,8 +174,14 @@ int train(const Options& o, TrainingRecord* report, const std::string& report_pa
     report->confusion = final_eval.confusion;
     report->evaluation_loss = final_eval.loss;
     report->total_seconds = seconds_since(t_start);
-    write_html_report(*report, report_path);
-    std::printf("report written to %s\n", report_path.c_str());
+    if (!report_path.html.empty()) {
+      write_html_report(*report, report_path.html);
+      std::printf("report written to %s\n", report_path.html.c_str());
+    }
+    if (!report_path.json.empty()) {
+      write_json_report(*report, report_path.json);
+      std::printf("report data written to %s\n", report_path.json.c_str());
+    }
   }
   return 0;
 }
@@ -181,18 +194,21 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("trainer ") + NN_VERSION);
   trainer::Options opts;
   trainer::add_options(app, opts);
-  std::string report_path;
-  app.add_option("--report", report_path, "Write an HTML report here (curves, confusion matrix, settings), atomically")
+  trainer::ReportPaths report_path;
+  app.add_option("--report", report_path.html, "Write an HTML report here (curves, confusion matrix, settings), atomically")
+      ->excludes("--evaluate");
+  app.add_option("--report-json", report_path.json, "Write the report's numbers here as JSON, atomically")
       ->excludes("--evaluate");
   CLI11_PARSE(app, argc, argv);
-  trainer::TrainingRecord record;  // filled while training when --report is given
+  trainer::TrainingRecord record;  // filled while training when --report or --report-json is given
   record.command_line = trainer::shell_command_line(argc, argv);
   record.settings = trainer::parse_settings(app.config_to_str(true));
   try {
     trainer::finish_options(opts);
     nn::set_threads(opts.threads);
     if (!opts.evaluate_path.empty()) return trainer::evaluate_only(opts);
-    return trainer::train(opts, report_path.empty() ? nullptr : &record, report_path);
+    const bool reported = !report_path.html.empty() || !report_path.json.empty();
+    return trainer::train(opts, reported ? &record : nullptr, report_path);
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "trainer: error: %s\n", e.what());

@@ -11,6 +11,7 @@
 //   model.predict(input)                 -> Float32Array(10), input: inputs() numbers in [0, 1]
 //   model.activations(input)             -> [Float32Array per layer]: hidden outputs, then predict's
 //   model.inputGradient(input, digit)    -> Float32Array(inputs()): d(digit's logit)/d(input)
+//   model.layers()                       -> [{kind, shape}] per layer output, as activations' arrays
 //   model.fit(inputs, labels, options?)  -> per-epoch mean losses (libnn's nn::fit)
 //   model.toJSON()                       -> the weights JSON (the original's format)
 //   model.parameters()                   -> Float32Array: every weight and bias, file order
@@ -37,6 +38,7 @@
 #include <cstdint>
 #include <exception>
 #include <optional>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -311,6 +313,27 @@ class Model {
     return out;
   }
 
+  // What each of activations()' arrays is: {kind: "dense", shape: [n]} for a dense layer's
+  // n outputs ("conv" and "pool" layers give shape [C, H, W], their arrays channel after
+  // channel, each row-major), in the order of the network's layers.
+  val layers() const {
+    val out = val::array();
+    const auto add = [&out](const char* kind, std::initializer_list<int> dims) {
+      val layer = val::object();
+      layer.set("kind", val(kind));
+      val shape = val::array();
+      for (int d : dims) shape.call<void>("push", d);
+      layer.set("shape", shape);
+      out.call<void>("push", layer);
+    };
+    for (const nn::ImageLayer& l : net_.image_layers()) {
+      const nn::Shape o = l.out();
+      add(l.kind == nn::ImageLayer::Kind::Conv ? "conv" : "pool", {o.channels, o.height, o.width});
+    }
+    for (std::size_t k = 1; k < net_.sizes().size(); ++k) add("dense", {net_.sizes()[k]});
+    return out;
+  }
+
   // Why this answer: the gradient of output `output`'s score (its logit) with respect to
   // each input (nn::input_gradient), inputs() numbers: > 0 where ink raises the score.
   val input_gradient(const val& input, const val& output) {
@@ -415,6 +438,7 @@ EMSCRIPTEN_BINDINGS(nn_module) {
 #if NN_WASM_TRAINING
       .function("activations", guarded<&Model::activations>)
       .function("inputGradient", guarded<&Model::input_gradient>)
+      .function("layers", guarded<&Model::layers>)
       .function("fit", guarded<&fit_with_defaults>)
       .function("fit", guarded<&Model::fit>)
       .function("toJSON", guarded<&Model::to_json>)

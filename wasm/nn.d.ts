@@ -96,6 +96,11 @@ declare namespace createNNModule {
     elasticSigma?: number;
   }
 
+  /** One layer's output, as Model.layers() describes it. */
+  type LayerInfo =
+    | { kind: "dense"; shape: [number] }
+    | { kind: "conv" | "pool"; shape: [number, number, number] };
+
   /** A network parsed once from its weights; free it with delete(). */
   interface Model {
     /**
@@ -119,6 +124,14 @@ declare namespace createNNModule {
      * predict's. E.g. lengths [500, 300, 100, 10] for 784-500-300-100-10.
      */
     activations?(input: Float32Array | Float64Array | number[]): Float32Array[];
+    /**
+     * nn-train.js only. What each of activations()' arrays holds, one entry per layer output, in the
+     * same order: a dense layer's n units are {kind: "dense", shape: [n]}; a convolution's or a
+     * max-pooling's output is {kind: "conv" | "pool", shape: [C, H, W]}, its array channel after
+     * channel, each channel row-major. E.g. four dense entries [500], [300], [100], [10] for
+     * 784-500-300-100-10.
+     */
+    layers?(): LayerInfo[];
     /**
      * nn-train.js only. Why the network answers as it does: for one input (as predict takes it), the gradient
      * of output `output`'s score (its logit, before the softmax) with respect to each input

@@ -55,6 +55,9 @@ int check_image_layers(Shape input, const std::vector<ImageLayer>& image) {
       if (l.filters > kMaxLayerSize) fail(i, std::to_string(l.filters) + " filters is more than the limit");
       if (l.kernel > kMaxLayerSize) fail(i, "a kernel side of " + std::to_string(l.kernel) + " is too large");
       conv::check(conv::geometry(l));
+      if (std::int64_t{l.in.channels} * l.kernel * l.kernel * l.filters > kMaxParameters) {
+        fail(i, "the convolution is larger than the limit");
+      }
       if (l.W.rows() != l.patch() || l.W.cols() != l.filters || l.b.size() != l.filters) {
         fail(i, "expected " + std::to_string(l.patch()) + " x " + std::to_string(l.filters) + " weights and " +
                     std::to_string(l.filters) + " biases");
@@ -101,6 +104,12 @@ ImageLayer ImageLayer::conv(Shape in, int filters, int kernel, Padding padding) 
   l.kernel = kernel;
   l.padding = padding;
   conv::check(conv::geometry(l));
+  // Bounded in 64 bits before patch() multiplies in int.
+  if (std::int64_t{in.channels} * kernel * kernel * filters > kMaxParameters) {
+    throw Error("a convolution of " + std::to_string(kernel) + "x" + std::to_string(kernel) + " kernels on " +
+                std::to_string(in.channels) + " channels with " + std::to_string(filters) +
+                " filters is larger than the limit of " + std::to_string(kMaxParameters) + " parameters");
+  }
   l.W = Eigen::MatrixXf::Zero(l.patch(), filters);
   l.b = Eigen::VectorXf::Zero(filters);
   return l;

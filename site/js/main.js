@@ -32,6 +32,10 @@ let corrections = null;
 const predictBtn = document.getElementById('predictBtn');
 const clearBtn = document.getElementById('clearBtn');
 let predictor = null;
+// The inside view (inside.js and what it loads): fetched when the person first opens it.
+let inside = null;
+let insideLoad = null;
+const insideBtn = document.getElementById('insideBtn');
 
 const live = new FrameThrottle(LIVE_INTERVAL_MS, predict);
 const pad = new DrawingPad(document.getElementById('drawingCanvas'), {
@@ -54,6 +58,7 @@ function predict() {
     showError(err);
     return;
   }
+  inside?.show(result?.input ?? null);
   if (!result) {
     view.showEmpty();
     corrections?.offer(null);
@@ -75,6 +80,7 @@ function clear() {
   pad.clear();
   view.showEmpty();
   corrections?.offer(null);
+  inside?.show(null);
 }
 
 function showTimings() {
@@ -90,6 +96,7 @@ function showTimings() {
 function setReady(ready) {
   predictBtn.disabled = !ready;
   clearBtn.disabled = !ready;
+  insideBtn.disabled = !ready;
 }
 
 predictBtn.addEventListener('click', () => {
@@ -98,6 +105,13 @@ predictBtn.addEventListener('click', () => {
   view.setBusy(false);
 });
 clearBtn.addEventListener('click', clear);
+insideBtn.addEventListener('click', () => {
+  insideLoad ??= import('./inside.js').then(({ InsidePanel }) => (inside = new InsidePanel(insideBtn, predictor, predict)));
+  insideLoad.then((panel) => panel.toggle(), (err) => {
+    insideLoad = null; // a later click tries again
+    console.error('the inside view is unavailable:', err);
+  });
+});
 
 // C or Escape clears; the buttons themselves answer to Enter and Space.
 document.addEventListener('keydown', (e) => {
@@ -141,7 +155,12 @@ async function start() {
 async function startCorrections() {
   try {
     const { Corrections } = await import('./corrections.js');
-    corrections = new Corrections({ onAdapted: () => predict() });
+    corrections = new Corrections({
+      onAdapted: () => {
+        inside?.syncModel();
+        predict();
+      },
+    });
     corrections.start(predictor);
     if (pad.hasInk) predict(); // offer the correction buttons for what is on the canvas
   } catch (err) {

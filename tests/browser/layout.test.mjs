@@ -1,8 +1,8 @@
 // layout.test.mjs: no text of the page overlaps other text, is cut off by a box it
 // sits in, or runs out of the window, at any width from 320 px up: before a drawing,
-// and with a guess on screen (the answer's "99.9 % sure" and the top three are the
-// widest text beside the canvas). Every text node is measured with Range client rects,
-// one rect per line box.
+// with a guess on screen (the answer's "99.9 % sure" and the top three are the widest
+// text beside the canvas), and with the inside view open (every part of it shown).
+// Every text node is measured with Range client rects, one rect per line box.
 //
 //   node --test tests/browser/layout.test.mjs     (NN_SITE_DIR=build/wasm/site by default)
 
@@ -89,6 +89,16 @@ describe('no text overlaps, is cut off or leaves the window', () => {
         await page.waitForSelector('#prediction:not([data-digit=""])');
         await page.waitForSelector('#correct:not([hidden])');
         assert.deepEqual(await textProblems(page), [], 'with a guess on screen');
+        // The inside view open, with a unit's detail and "where it comes from".
+        await page.click('#insideBtn');
+        await page.waitForSelector('#inside[data-state="ready"]');
+        await page.waitForFunction(() => window.nnInside?.updates > 0);
+        await page.click('#inside .inside-layer[data-layer="0"] canvas');
+        await page.waitForSelector('.inside-detail[data-unit]');
+        await page.click('.inside-origin summary');
+        await page.waitForSelector('.inside-origin[data-state="ready"]');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        assert.deepEqual(await textProblems(page), [], 'with the inside view open');
       } finally {
         await page.close();
       }

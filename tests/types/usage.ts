@@ -66,11 +66,21 @@ function inside(model: createNNModule.Model, input: Float32Array): number {
   if (!model.activations || !model.inputGradient) return 0;
   const layers: Float32Array[] = model.activations(input);
   const why: Float32Array = model.inputGradient(input, 7);
+  const kinds: string[] = (model.layers ? model.layers() : []).map(shapeOf);
   // @ts-expect-error which digit's score: a number
   model.inputGradient(input, "7");
   // @ts-expect-error the digit is not optional
   model.inputGradient(input);
-  return layers.length + why[0];
+  return layers.length + why[0] + kinds.length;
+}
+
+function shapeOf(layer: createNNModule.LayerInfo): string {
+  if (layer.kind === "dense") {
+    // @ts-expect-error a dense layer's shape has one number
+    return `${layer.shape[0]} ${layer.shape[1]}`;
+  }
+  const [c, h, w]: [number, number, number] = layer.shape;
+  return `${layer.kind} ${c}x${h}x${w}`;
 }
 
 function parameters(model: createNNModule.Model): void {

@@ -516,6 +516,16 @@ describe("same results as native libnn on real MNIST", { skip: HAVE_MNIST ? fals
     });
   });
 
+  it("layers(): one dense entry per layer output, the shapes of activations()' arrays", () => {
+    const layers = full.layers();
+    assert.deepEqual(layers, [
+      { kind: "dense", shape: [64] }, { kind: "dense", shape: [32] }, { kind: "dense", shape: [10] },
+    ]);
+    const acts = full.activations(toInput(images[0]));
+    layers.forEach((l, k) => assert.equal(acts[k].length, l.shape.reduce((a, b) => a * b)));
+    assert.equal(model.layers, undefined);  // nn.js leaves it out, as it does activations
+  });
+
   it("inputGradient(input, digit) matches native nn::input_gradient within 1e-5 of its largest value", (t) => {
     for (const digit of [3, 7]) {
       const native = nativeProbs("--gradient", String(digit));

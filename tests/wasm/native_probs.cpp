@@ -3,13 +3,15 @@
 //   {"probabilities": [[p0, ..., p9], ...]}        one row per image, %.9g (float round trip)
 //
 //   native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME]
-//                [--activations | --gradient K]
+//                [--activations | --gradient K] [--floats]
 //
 // --activations prints every layer's outputs instead, {"activations": [[[...], ...], ...]}
 // (per image, per layer); --gradient K the gradient of output K's logit with respect to
 // the input, {"gradients": [[...], ...]} (nn::input_gradient).
 //
-// Inputs are the images' pixels / 255 (nn::gather_batch, as the trainer sees them).
+// --floats: IMAGES holds the inputs themselves, N x 784 little-endian float32 (e.g. a
+// drawing as the page normalised it), used as they are.
+// Otherwise inputs are the images' pixels / 255 (nn::gather_batch, as the trainer sees them).
 // --normalize first applies nn::normalize_digit to each 28x28 image (what the module's
 // predictCanvas does to a drawing); an image with no ink gives null instead of a row.
 #include <Eigen/Core>
@@ -39,10 +41,11 @@ struct Args {
   nn::Activation activation = nn::Activation::ReLU;
   bool activations = false;
   int gradient = -1;  // the output whose logit's input gradient is printed, or -1
+  bool floats = false;
 };
 
 constexpr const char* kUsage =
-    "usage: native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME] [--activations | --gradient K]\n";
+    "usage: native_probs WEIGHTS.json IMAGES N [--normalize] [--activation NAME] [--activations | --gradient K] [--floats]\n";
 
 Args parse_args(int argc, char** argv) {
   Args a;
@@ -51,6 +54,8 @@ Args parse_args(int argc, char** argv) {
     const std::string_view arg = argv[i];
     if (arg == "--normalize") {
       a.normalize = true;
+    } else if (arg == "--floats") {
+      a.floats = true;
     } else if (arg == "--activations") {
       a.activations = true;
     } else if (arg == "--gradient" && i + 1 < argc) {
@@ -105,8 +110,29 @@ void print_inside(const nn::Network& net, const Eigen::MatrixXf& x, const Args& 
   std::printf("\n]}\n");
 }
 
+// --floats: the N x features inputs of a raw float32 file, as a features x N matrix.
+Eigen::MatrixXf read_floats(const std::string& path, std::size_t count, int features) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw nn::Error(path + ": cannot open");
+  Eigen::MatrixXf x(features, static_cast<Eigen::Index>(count));
+  const std::size_t got = std::fread(x.data(), sizeof(float), static_cast<std::size_t>(x.size()), f);
+  std::fclose(f);
+  if (got != static_cast<std::size_t>(x.size())) {
+    throw nn::Error(path + ": expected " + std::to_string(x.size()) + " float32 values, got " + std::to_string(got));
+  }
+  return x;
+}
+
 void run(const Args& a) {
   const nn::Network net = nn::load_model(a.weights, a.activation);
+  if (a.floats) {
+    const Eigen::MatrixXf x = read_floats(a.images, a.count, net.inputs());
+    if (a.activations || a.gradient >= 0) {
+      print_inside(net, x, a);
+      return;
+    }
+    throw nn::Error("--floats: give --activations or --gradient K");
+  }
   const nn::Dataset data = nn::load_dataset(a.images);
   if (a.count > data.size()) {
     throw nn::Error(a.images + ": asked for " + std::to_string(a.count) + " images, it has " +

@@ -130,7 +130,7 @@ void check_inputs(const Network& net, Eigen::Index rows);
 std::string sizes_text(const std::vector<int>& sizes);
 
 // The network as messages and reports write it: sizes_text() for a fully connected
-// network, the layer list otherwise (layer_spec.hpp), e.g.
+// network, the layer list otherwise (layer_list.hpp), e.g.
 // "1x28x28 conv5x16 pool2 conv5x32 pool2 dense128 dense10".
 std::string describe(const Network& net);
 
