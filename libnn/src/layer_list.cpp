@@ -76,8 +76,9 @@ Network network_from_layers(Shape input, std::span<const std::string> tokens, Ac
   }
   if (dense.empty()) throw Error("the layer list needs at least one dense layer at the end (the classes)");
   if (image.empty()) {
-    dense.insert(dense.begin(), input.size());
-    return Network(dense, activation);
+    std::vector<int> sizes{input.size()};
+    sizes.insert(sizes.end(), dense.begin(), dense.end());
+    return Network(std::move(sizes), activation);
   }
   return Network(input, std::move(image), dense, activation);
 }

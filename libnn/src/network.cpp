@@ -146,8 +146,9 @@ Network::Network(std::vector<Layer> layers, Activation activation, const std::st
 Network::Network(Shape input, std::vector<ImageLayer> image_layers, const std::vector<int>& dense_sizes,
                  Activation activation)
     : input_(input), image_(std::move(image_layers)), activation_(activation) {
-  sizes_ = dense_sizes;
-  sizes_.insert(sizes_.begin(), check_image_layers(input_, image_));
+  sizes_.reserve(dense_sizes.size() + 1);
+  sizes_.push_back(check_image_layers(input_, image_));
+  sizes_.insert(sizes_.end(), dense_sizes.begin(), dense_sizes.end());
   check_shape(sizes_);
   for (std::size_t k = 0; k + 1 < sizes_.size(); ++k) {
     layers_.push_back({Eigen::MatrixXf::Zero(sizes_[k + 1], sizes_[k]), Eigen::VectorXf::Zero(sizes_[k + 1])});

@@ -25,6 +25,14 @@ const CSS_URL = new URL('../css/inside.css', import.meta.url);
 const cellOf = (n) => (n <= 16 ? 16 : 6);
 const MAP_CELL = 2; // CSS pixels per feature-map pixel
 
+/** A new element of `doc`, with a class and a text when given (origin.js uses it too). */
+export function element(doc, tag, className, text) {
+  const el = doc.createElement(tag);
+  if (className) el.className = className;
+  if (text != null) el.textContent = text;
+  return el;
+}
+
 /** Adds a stylesheet; resolves once it applies. */
 function loadCss(url) {
   return new Promise((resolve, reject) => {
@@ -219,8 +227,7 @@ export class Inside {
   #build() {
     const doc = this.root.ownerDocument;
     this.root.replaceChildren();
-    const layersBox = doc.createElement('div');
-    layersBox.className = 'inside-layers';
+    const layersBox = element(doc, 'div', 'inside-layers');
     this.views = this.layers.map((layer, k) => {
       const g = layerGeometry(layer);
       const box = doc.createElement('figure');
@@ -231,8 +238,7 @@ export class Inside {
       caption.textContent = layer.kind === 'dense'
         ? `${last ? 'Output' : `Layer ${k + 1}`}: ${layer.shape[0]} units`
         : `Layer ${k + 1}: ${layer.kind === 'conv' ? 'convolution' : 'pooling'}, ${g.maps} maps of ${g.rows}x${g.cols}`;
-      const maps = doc.createElement('div');
-      maps.className = 'inside-maps';
+      const maps = element(doc, 'div', 'inside-maps');
       const cell = layer.kind === 'dense' ? cellOf(layer.shape[0]) : MAP_CELL;
       const canvases = [...Array(g.maps).keys()].map((c) => {
         const canvas = pixelCanvas(g.cols, g.rows, cell, `${caption.textContent}${g.maps > 1 ? `, map ${c + 1}` : ''}`);
@@ -247,21 +253,16 @@ export class Inside {
       return { box, canvases, g };
     });
 
-    this.detail = doc.createElement('div');
-    this.detail.className = 'inside-detail';
+    this.detail = element(doc, 'div', 'inside-detail');
     this.detail.setAttribute('aria-live', 'polite');
-    this.detailText = doc.createElement('p');
-    this.detailText.textContent = 'Tap or point at a unit to see its value and what it responds to.';
+    this.detailText = element(doc, 'p', '', 'Tap or point at a unit to see its value and what it responds to.');
     this.detailCanvas = pixelCanvas(SIDE, SIDE, 3, 'What the unit responds to');
     this.detailCanvas.hidden = true;
     this.detail.append(this.detailCanvas, this.detailText);
 
-    const why = doc.createElement('div');
-    why.className = 'inside-why';
-    const heading = doc.createElement('h4');
-    heading.textContent = 'Why this answer';
-    const switcher = doc.createElement('div');
-    switcher.className = 'inside-switch';
+    const why = element(doc, 'div', 'inside-why');
+    const heading = element(doc, 'h4', '', 'Why this answer');
+    const switcher = element(doc, 'div', 'inside-switch');
     switcher.setAttribute('role', 'group');
     switcher.setAttribute('aria-label', 'Explain the answer or the runner-up');
     this.whyButtons = ['answer', 'runner-up'].map((which) => {
@@ -279,17 +280,12 @@ export class Inside {
     switcher.append(...this.whyButtons);
     this.whyCanvas = pixelCanvas(SIDE, SIDE, 4, 'Which pixels raise or lower the score');
     this.whyCanvas.id = 'insideGradient';
-    const note = doc.createElement('p');
-    note.className = 'inside-note';
-    note.textContent = 'Red: more ink there raises the score; blue: lowers it (the score\'s gradient).';
+    const note = element(doc, 'p', 'inside-note', 'Red: more ink there raises the score; blue: lowers it (the score\'s gradient).');
     why.append(heading, switcher, this.whyCanvas, note);
 
-    const origin = doc.createElement('details');
-    origin.className = 'inside-origin';
-    const summary = doc.createElement('summary');
-    summary.textContent = 'Where it comes from';
-    const originBody = doc.createElement('div');
-    originBody.textContent = 'Loading…';
+    const origin = element(doc, 'details', 'inside-origin');
+    const summary = element(doc, 'summary', '', 'Where it comes from');
+    const originBody = element(doc, 'div', '', 'Loading…');
     origin.append(summary, originBody);
     origin.addEventListener('toggle', () => {
       if (!origin.open || origin.dataset.state) return;

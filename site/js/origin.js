@@ -4,6 +4,7 @@
 // (nn-misread, assets/misread.json), both written by scripts/train_page_model.sh.
 
 import { CLASSES, PIXELS, SIDE } from './digit.js';
+import { element } from './inside.js';
 
 export const REPORT_URL = new URL('../assets/report.json', import.meta.url);
 export const MISREAD_URL = new URL('../assets/misread.json', import.meta.url);
@@ -14,13 +15,6 @@ async function fetchJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   return response.json();
-}
-
-function element(doc, tag, className, text) {
-  const el = doc.createElement(tag);
-  if (className) el.className = className;
-  if (text != null) el.textContent = text;
-  return el;
 }
 
 /**

@@ -35,6 +35,13 @@ before(async () => {
 });
 after(() => closeSite({ server, browser }));
 
+/** Loads the page, checks that it is ready, then opens the inside view. */
+async function loadAndOpen(page) {
+  await page.goto(server.url);
+  assert.equal(await waitForLoad(page), 'ready');
+  await openInside(page);
+}
+
 /** Opens the inside view and waits until it has drawn `updates` updates or more. */
 async function openInside(page, updates = 0) {
   await page.click('#insideBtn');
@@ -114,9 +121,7 @@ describe('the inside view', () => {
   test('drawing updates every layer view; the why map is the native backward pass within 1e-5', async (t) => {
     const page = await browser.newPage();
     try {
-      await page.goto(server.url);
-      assert.equal(await waitForLoad(page), 'ready');
-      await openInside(page);
+      await loadAndOpen(page);
       const layers = await page.$$eval('#inside .inside-layer', (boxes) => boxes.length);
       const blank = await layerPixels(page);
 
@@ -162,9 +167,7 @@ describe('the inside view', () => {
     const context = await browser.newContext(PHONE);
     try {
       const page = await context.newPage();
-      await page.goto(server.url);
-      assert.equal(await waitForLoad(page), 'ready');
-      await openInside(page);
+      await loadAndOpen(page);
       const [start, ...rest] = await canvasToPage(page, STROKES.seven);
       await touchDrag(page, [start, ...rest]);
       await waitForUpdates(page, 1);
@@ -195,9 +198,7 @@ describe('the inside view', () => {
     const context = await browser.newContext({ ...PHONE, viewport: { width: 360, height: 640 } });
     try {
       const page = await context.newPage();
-      await page.goto(server.url);
-      assert.equal(await waitForLoad(page), 'ready');
-      await openInside(page);
+      await loadAndOpen(page);
       await page.click('.inside-origin summary');
       await page.waitForSelector('.inside-origin[data-state="ready"]');
       const shown = await page.evaluate(() => ({
@@ -280,9 +281,7 @@ describe('the inside view', () => {
     const context = await browser.newContext(PHONE);
     try {
       const page = await context.newPage();
-      await page.goto(server.url);
-      assert.equal(await waitForLoad(page), 'ready');
-      await openInside(page);
+      await loadAndOpen(page);
       // The worker keeps what the view fetched (sw.js, 'keep'): wait until it has.
       await page.waitForFunction(async () => {
         const names = await caches.keys();
@@ -308,9 +307,7 @@ describe('the inside view', () => {
       const context = await browser.newContext({ ...PHONE, viewport });
       try {
         const page = await context.newPage();
-        await page.goto(server.url);
-        assert.equal(await waitForLoad(page), 'ready');
-        await openInside(page);
+        await loadAndOpen(page);
         const [start, ...rest] = await canvasToPage(page, STROKES.seven);
         await touchDrag(page, [start, ...rest]);
         await waitForUpdates(page, 1);

@@ -1,5 +1,6 @@
 // Shared by the Node programs that use the built WebAssembly modules (the benchmarks
-// and tests/wasm): loading the module from a site folder, and reading MNIST's IDX files.
+// and tests/wasm, tests/onnx): where the builds and MNIST are, loading the module from a
+// site folder, and reading MNIST's IDX files.
 "use strict";
 
 const fs = require("node:fs");
@@ -31,4 +32,27 @@ function readIdx(file, expectedMagic) {
   return { shape, data };
 }
 
-module.exports = { loadModule, readIdx };
+// The folders the tests read, from the environment or the repository's defaults:
+// NN_SITE_DIR (the wasm build's site), NN_NATIVE_BUILD (the native build), MNIST_DIR,
+// and MNIST's files in it; haveMnist: whether all four are there.
+function testPaths() {
+  const root = path.resolve(__dirname, "..", "..");
+  const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(root, fallback));
+  const mnist = fromEnv("MNIST_DIR", "data/mnist");
+  const files = {
+    TRAIN_IMAGES: path.join(mnist, "train-images-idx3-ubyte.gz"),
+    TRAIN_LABELS: path.join(mnist, "train-labels-idx1-ubyte.gz"),
+    TEST_IMAGES: path.join(mnist, "t10k-images-idx3-ubyte.gz"),
+    TEST_LABELS: path.join(mnist, "t10k-labels-idx1-ubyte.gz"),
+  };
+  return {
+    ROOT: root,
+    SITE_DIR: fromEnv("NN_SITE_DIR", "build/wasm/site"),
+    NATIVE_BUILD: fromEnv("NN_NATIVE_BUILD", "build/release"),
+    MNIST_DIR: mnist,
+    ...files,
+    HAVE_MNIST: Object.values(files).every((f) => fs.existsSync(f)),
+  };
+}
+
+module.exports = { loadModule, readIdx, testPaths };

@@ -17,16 +17,8 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const ort = require("onnxruntime-node");
-const { readIdx } = require("../lib/node_nn.cjs");
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
-const NATIVE_BUILD = fromEnv("NN_NATIVE_BUILD", "build/release");
-const MNIST_DIR = fromEnv("MNIST_DIR", "data/mnist");
-const TRAIN_IMAGES = path.join(MNIST_DIR, "train-images-idx3-ubyte.gz");
-const TEST_IMAGES = path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz");
-const TEST_LABELS = path.join(MNIST_DIR, "t10k-labels-idx1-ubyte.gz");
-const HAVE_MNIST = [TRAIN_IMAGES, TEST_IMAGES, TEST_LABELS].every((f) => fs.existsSync(f));
+const { readIdx, testPaths } = require("../lib/node_nn.cjs");
+const { NATIVE_BUILD, MNIST_DIR, TRAIN_IMAGES, TEST_IMAGES, TEST_LABELS, HAVE_MNIST } = testPaths();
 
 const TOOLS = { trainer: "trainer/trainer", convert: "trainer/nn-convert", probs: "tests/native_probs" };
 const tool = (name) => path.join(NATIVE_BUILD, TOOLS[name]);
@@ -120,28 +112,38 @@ describe("a trained model on real MNIST", { skip: HAVE_MNIST ? false : `no MNIST
   });
 });
 
+// A deterministic source of numbers in [-0.5, 0.5).
+function seededRandom(seed) {
+  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+}
+
+// `count` random 28x28 images saved as an IDX pair NAME-{images-idx3,labels-idx1}-ubyte in
+// tmp (labels all 0): {images: the images file, input: their pixels / 255 as floats}.
+function randomImages(name, count, rand) {
+  const pixels = Uint8Array.from({ length: count * PIXELS }, () => Math.floor((rand() + 0.5) * 256));
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x803, 0);
+  header.writeUInt32BE(count, 4);
+  header.writeUInt32BE(28, 8);
+  header.writeUInt32BE(28, 12);
+  const images = path.join(tmp, `${name}-images-idx3-ubyte`);
+  fs.writeFileSync(images, Buffer.concat([header, pixels]));
+  const labels = Buffer.alloc(8 + count);
+  labels.writeUInt32BE(0x801, 0);
+  labels.writeUInt32BE(count, 4);
+  fs.writeFileSync(path.join(tmp, `${name}-labels-idx1-ubyte`), labels);
+  const inv255 = Math.fround(1 / 255);
+  return { images, input: Float32Array.from(pixels, (v) => v * inv255) };
+}
+
 // Every activation's node (Relu, Sigmoid, Tanh, LeakyRelu, none for linear) on a made-up
 // 784-12-8-10 model, on inputs that need no data files: a saved IDX file of 50 images.
 describe("every hidden activation", () => {
   const COUNT = 50;
   let images, input;
   before(() => {
-    let seed = 99;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
-    const pixels = Uint8Array.from({ length: COUNT * PIXELS }, () => Math.floor((rand() + 0.5) * 256));
-    const header = Buffer.alloc(16);
-    header.writeUInt32BE(0x803, 0);
-    header.writeUInt32BE(COUNT, 4);
-    header.writeUInt32BE(28, 8);
-    header.writeUInt32BE(28, 12);
-    images = path.join(tmp, "r-images-idx3-ubyte");
-    fs.writeFileSync(images, Buffer.concat([header, pixels]));
-    const labels = Buffer.alloc(8 + COUNT);
-    labels.writeUInt32BE(0x801, 0);
-    labels.writeUInt32BE(COUNT, 4);
-    fs.writeFileSync(path.join(tmp, "r-labels-idx1-ubyte"), labels);
-    const inv255 = Math.fround(1 / 255);
-    input = Float32Array.from(pixels, (v) => v * inv255);
+    const rand = seededRandom(99);
+    ({ images, input } = randomImages("r", COUNT, rand));
     const sizes = [784, 12, 8, 10];
     const weights = {};
     for (let k = 0; k + 1 < sizes.length; ++k) {
@@ -169,22 +171,8 @@ describe("a convolutional network", () => {
   const COUNT = 50;
   let images, input;
   before(() => {
-    let seed = 7;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
-    const pixels = Uint8Array.from({ length: COUNT * PIXELS }, () => Math.floor((rand() + 0.5) * 256));
-    const header = Buffer.alloc(16);
-    header.writeUInt32BE(0x803, 0);
-    header.writeUInt32BE(COUNT, 4);
-    header.writeUInt32BE(28, 8);
-    header.writeUInt32BE(28, 12);
-    images = path.join(tmp, "c-images-idx3-ubyte");
-    fs.writeFileSync(images, Buffer.concat([header, pixels]));
-    const labels = Buffer.alloc(8 + COUNT);
-    labels.writeUInt32BE(0x801, 0);
-    labels.writeUInt32BE(COUNT, 4);
-    fs.writeFileSync(path.join(tmp, "c-labels-idx1-ubyte"), labels);
-    const inv255 = Math.fround(1 / 255);
-    input = Float32Array.from(pixels, (v) => v * inv255);
+    const rand = seededRandom(7);
+    ({ images, input } = randomImages("c", COUNT, rand));
     const numbers = (n, scale) => Array.from({ length: n }, () => rand() * scale);
     const weights = {
       input: [1, 28, 28],

@@ -19,16 +19,8 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { loadModule, readIdx } = require("../lib/node_nn.cjs");
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
-const SITE_DIR = fromEnv("NN_SITE_DIR", "build/wasm/site");
-const NATIVE_BUILD = fromEnv("NN_NATIVE_BUILD", "build/release");
-const MNIST_DIR = fromEnv("MNIST_DIR", "data/mnist");
-const TRAIN_IMAGES = path.join(MNIST_DIR, "train-images-idx3-ubyte.gz");
-const TEST_IMAGES = path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz");
-const HAVE_MNIST = [TRAIN_IMAGES, TEST_IMAGES].every((f) => fs.existsSync(f));
+const { loadModule, readIdx, testPaths } = require("../lib/node_nn.cjs");
+const { SITE_DIR, NATIVE_BUILD, MNIST_DIR, TRAIN_IMAGES, TEST_IMAGES, HAVE_MNIST } = testPaths();
 
 const TOOLS = { trainer: "trainer/trainer", convert: "trainer/nn-convert", probs: "tests/native_probs" };
 const tool = (name) => path.join(NATIVE_BUILD, TOOLS[name]);

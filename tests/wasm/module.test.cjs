@@ -22,18 +22,8 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { loadModule, readIdx } = require("../lib/node_nn.cjs");
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const fromEnv = (name, fallback) => path.resolve(process.env[name] || path.join(ROOT, fallback));
-const SITE_DIR = fromEnv("NN_SITE_DIR", "build/wasm/site");
-const NATIVE_BUILD = fromEnv("NN_NATIVE_BUILD", "build/release");
-const MNIST_DIR = fromEnv("MNIST_DIR", "data/mnist");
-
-const TRAIN_IMAGES = path.join(MNIST_DIR, "train-images-idx3-ubyte.gz");
-const TEST_IMAGES = path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz");
-const TEST_LABELS = path.join(MNIST_DIR, "t10k-labels-idx1-ubyte.gz");
-const HAVE_MNIST = [TRAIN_IMAGES, TEST_IMAGES, TEST_LABELS].every((f) => fs.existsSync(f));
+const { loadModule, readIdx, testPaths } = require("../lib/node_nn.cjs");
+const { SITE_DIR, NATIVE_BUILD, MNIST_DIR, TRAIN_IMAGES, TEST_IMAGES, TEST_LABELS, HAVE_MNIST } = testPaths();
 
 const N = 200;             // test images compared
 const TOLERANCE = 1e-5;    // max |p_wasm - p_native|
